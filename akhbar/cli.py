@@ -1,0 +1,191 @@
+"""Command line: argument parsing, printing and exit codes live here and nowhere else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .output import OutputError
+from .problems import Problem, Problems, SiteError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+SHOWN_BY_DEFAULT = 20
+COMMANDS = ("build", "check", "import")
+
+
+def _parser(default_site: Path) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build a static, searchable Arabic news archive from a folder of articles.",
+        epilog="With no command, builds the site in %s into its public/ folder." % default_site,
+    )
+    parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def site_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--site", type=Path, default=default_site,
+                       help="site folder holding site.yaml and content/ (default: %(default)s)")
+        p.add_argument("--base-url", help="absolute address the site is served from; overrides site.yaml")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("-v", "--verbose", action="store_true",
+                       help="list every warning and unresolved entry, not only the first %d" % SHOWN_BY_DEFAULT)
+
+    build = commands.add_parser("build", help="build the site into an output folder",
+                                description="Check the whole site, then write it to --out in one step.")
+    site_options(build)
+    build.add_argument("--out", type=Path, help="output folder (default: public/ inside the site folder)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    check = commands.add_parser("check", help="report problems without writing anything",
+                                description="Read and check the site; write nothing.")
+    site_options(check)
+
+    imp = commands.add_parser(
+        "import", help="copy scraped .txt articles into content/ with their metadata as front matter",
+        description="Copy scraped plain-text articles into content/, adding date, source, section "
+                    "and source URL from a CMS export (JSON Lines or CSV) keyed by file name. "
+                    "Article bodies are copied byte for byte.")
+    imp.add_argument("sources", nargs="+", type=Path, metavar="SRC", help=".txt files or folders of them")
+    imp.add_argument("--metadata", type=Path, required=True, metavar="FILE",
+                     help="a .jsonl or .csv export with one row per article")
+    imp.add_argument("--site", type=Path, default=default_site, help="site folder (default: %(default)s)")
+    imp.add_argument("--into", default="", help="sub-folder of content/ to copy into")
+    imp.add_argument("--force", action="store_true", help="replace files that already exist in content/")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, default_site: Path | None = None) -> int:
+    """Run the command line; return the exit code."""
+    default_site = default_site or Path.cwd()
+    parser = _parser(default_site)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words or (words[0] not in COMMANDS and words[0] not in ("-h", "--help", "--version")):
+        words.insert(0, "build")  # no command: build, with whatever options were given
+    args = parser.parse_args(words)
+    command = args.command
+    if command == "import":
+        return _import(args)
+    return _build(args, write=command == "build")
+
+
+def _print_problems(problems: Problems, verbose: bool, stream: TextIO) -> None:
+    errors = sorted(problems.errors)
+    warnings = sorted(problems.warnings)
+    if errors:
+        print(f"{len(errors)} error(s):", file=stream)
+        _numbered(errors, stream)
+    if warnings:
+        shown = warnings if verbose else warnings[:SHOWN_BY_DEFAULT]
+        print(f"{len(warnings)} warning(s):", file=stream)
+        _numbered(shown, stream)
+        if len(shown) < len(warnings):
+            print(f"   … and {len(warnings) - len(shown)} more (use --verbose to list them all)", file=stream)
+
+
+def _numbered(items: list[Problem], stream: TextIO) -> None:
+    for number, problem in enumerate(items, 1):
+        print(f"{number:>4}. {problem.format()}", file=stream)
+
+
+def _progress(label: str, enabled: bool):  # type: ignore[no-untyped-def]
+    """A progress bar on a terminal for long runs; silent otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    state: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < 200:
+            return
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, desc=label, unit=" art", leave=False)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+            state.pop("bar")
+
+    return update
+
+
+def _build(args: argparse.Namespace, write: bool) -> int:
+    from . import site as pipeline
+
+    root = args.site.resolve()
+    show_progress = write and not getattr(args, "quiet", False)
+    try:
+        loaded = pipeline.load(root, args.base_url, _progress("reading", show_progress))
+    except SiteError as exc:
+        _print_problems(exc.problems, args.verbose, sys.stderr)
+        print("Nothing was written." if write else "The site has errors.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    _print_problems(loaded.problems, args.verbose, sys.stderr)
+    _print_unresolved(loaded, args.verbose)
+    if args.strict and loaded.problems.warnings:
+        print("--strict: warnings count as errors. Nothing was written." if write
+              else "--strict: warnings count as errors.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not write:
+        print(f"OK: {len(loaded.articles)} articles checked, "
+              f"{len(loaded.unresolved)} unresolved \"see also\" entries, "
+              f"{len(loaded.problems.warnings)} warnings.")
+        return EXIT_OK
+    out = (args.out or root / "public").absolute()
+    try:
+        result = pipeline.build(loaded, out, _progress("writing", show_progress))
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(
+        f"Built {len(loaded.articles)} articles, {result.pages} pages "
+        f"({result.bytes / 1e6:.1f} MB in {result.files} files) into {_shown(out)} "
+        f"in {result.seconds:.1f} s; {len(loaded.unresolved)} unresolved \"see also\" entries, "
+        f"{len(loaded.problems.warnings)} warnings."
+    )
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _print_unresolved(loaded, verbose: bool) -> None:  # type: ignore[no-untyped-def]
+    items = loaded.unresolved
+    if not items:
+        return
+    shown = items if verbose else items[:SHOWN_BY_DEFAULT]
+    print(f"{len(items)} \"see also\" entries name no article in the site (shown as plain text):",
+          file=sys.stderr)
+    for number, item in enumerate(shown, 1):
+        print(f"{number:>4}. {item.format()}", file=sys.stderr)
+    if len(shown) < len(items):
+        print(f"   … and {len(items) - len(shown)} more (use --verbose to list them all)", file=sys.stderr)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_articles
+
+    problems = Problems()
+    try:
+        written = import_articles(args.sources, args.metadata, args.site.resolve(), args.into,
+                                  args.force, problems)
+    except SiteError as exc:
+        _print_problems(exc.problems, True, sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    _print_problems(problems, True, sys.stderr)
+    print(f"Imported {written} articles into {_shown(args.site.resolve() / 'content' / args.into)}.")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Read and check `site.yaml` into a frozen settings object."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .problems import Problems
+from .yamltext import Entry, load_mapping
+
+CONFIG_NAME = "site.yaml"
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every site.yaml key, with its default. Documented key by key in the README."""
+
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "ar"
+    locale: str = "ar"
+    digits: str = "latin"
+    permalink: str = "articles/{slug}/"
+    index_links: bool = True
+    home_size: int = 20
+    page_size: int = 30
+    publisher: str = ""
+    copyright: str = ""
+    feed_size: int = 50
+    cname: str = ""
+    search: bool = True
+
+    @property
+    def direction(self) -> str:
+        from .arabic import language_direction
+
+        return language_direction(self.language)
+
+
+_TEXT_KEYS = ("title", "description", "publisher", "copyright", "cname")
+_INT_KEYS = {"home_size": (1, 1000), "page_size": (1, 1000), "feed_size": (1, 1000)}
+_BOOL_KEYS = ("index_links", "search")
+_PERMALINK_FIELDS = ("{slug}", "{year}", "{month}", "{day}", "{section}")
+KNOWN_KEYS = tuple(f.name for f in fields(Settings))
+
+
+def load_settings(site_dir: Path, problems: Problems, base_url: str | None = None) -> Settings | None:
+    """Read `site.yaml` from `site_dir`; report every problem; None when it cannot be used."""
+    path = site_dir / CONFIG_NAME
+    if not path.is_file():
+        problems.error(CONFIG_NAME, 0, "site.yaml is missing",
+                       "create it with at least 'title:' and 'base_url:'")
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        problems.error(CONFIG_NAME, 1, "site.yaml is not UTF-8 text", "save it as UTF-8")
+        return None
+    entries = load_mapping(text, CONFIG_NAME, 1, problems, "site.yaml")
+    if entries is None:
+        return None
+    before = len(problems.errors)
+    values = _check(entries, problems)
+    if base_url is not None:
+        values["base_url"] = _check_base_url(Entry(base_url, 0), problems, "--base-url")
+    for key in ("title", "base_url"):
+        if not values.get(key) and key not in entries and not (key == "base_url" and base_url):
+            problems.error(CONFIG_NAME, 1, f"'{key}' is required",
+                           "for example base_url: https://user.github.io/archive/"
+                           if key == "base_url" else "for example title: أرشيف الأخبار")
+    if len(problems.errors) > before:
+        return None
+    values.setdefault("publisher", values["title"])
+    if not values["publisher"]:
+        values["publisher"] = values["title"]
+    return Settings(**values)
+
+
+def _check(entries: dict[str, Entry], problems: Problems) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, entry in entries.items():
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            problems.error(CONFIG_NAME, entry.line, f"unknown key '{key}'",
+                           f"did you mean '{close[0]}'?" if close
+                           else "known keys: " + ", ".join(KNOWN_KEYS))
+        elif key == "base_url":
+            values[key] = _check_base_url(entry, problems, "base_url")
+        elif key in _TEXT_KEYS:
+            values[key] = _text(key, entry, problems)
+        elif key in _INT_KEYS:
+            values[key] = _integer(key, entry, problems)
+        elif key in _BOOL_KEYS:
+            if not isinstance(entry.value, bool):
+                problems.error(CONFIG_NAME, entry.line, f"'{key}' must be true or false")
+            values[key] = bool(entry.value)
+        else:
+            values[key] = _special(key, entry, problems)
+    return values
+
+
+def _text(key: str, entry: Entry, problems: Problems) -> str:
+    if entry.value is None:
+        return ""
+    if not isinstance(entry.value, (str, int, float)) or isinstance(entry.value, bool):
+        problems.error(CONFIG_NAME, entry.line, f"'{key}' must be text")
+        return ""
+    return str(entry.value).strip()
+
+
+def _integer(key: str, entry: Entry, problems: Problems) -> int:
+    low, high = _INT_KEYS[key]
+    value = entry.value
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        problems.error(CONFIG_NAME, entry.line, f"'{key}' must be a whole number from {low} to {high}")
+        return low
+    return value
+
+
+def _check_base_url(entry: Entry, problems: Problems, name: str) -> str:
+    value = entry.value
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
+        where = CONFIG_NAME if name == "base_url" else "command line"
+        problems.error(where, entry.line, f"{name} must be an absolute web address",
+                       "for example https://user.github.io/archive/")
+        return "https://example.invalid/"
+    return value if value.endswith("/") else value + "/"
+
+
+def _special(key: str, entry: Entry, problems: Problems) -> Any:
+    value = entry.value
+    line = entry.line
+    if key == "language":
+        if not isinstance(value, str) or not _LANG_TAG.match(value):
+            problems.error(CONFIG_NAME, line, "language must be a language tag such as ar or en")
+            return "ar"
+        return value
+    if key == "locale":
+        if not isinstance(value, str) or not _LOCALE.match(value):
+            problems.error(CONFIG_NAME, line, "locale must look like ar, ar_SY or ar_EG")
+            return "ar"
+        return value
+    if key == "digits":
+        if value not in ("latin", "arabic"):
+            problems.error(CONFIG_NAME, line, "digits must be 'latin' (0123) or 'arabic' (٠١٢٣)")
+            return "latin"
+        return value
+    if key == "permalink":
+        return _check_permalink(value, line, problems)
+    raise AssertionError(key)  # every known key is handled above
+
+
+def _check_permalink(value: Any, line: int, problems: Problems) -> str:
+    default = Settings.permalink
+    if not isinstance(value, str):
+        problems.error(CONFIG_NAME, line, "permalink must be text such as articles/{slug}/")
+        return default
+    stripped = value.strip("/") + ("/" if value.endswith("/") else "")
+    unknown = [f for f in re.findall(r"\{[^}]*\}", value) if f not in _PERMALINK_FIELDS]
+    if unknown:
+        problems.error(CONFIG_NAME, line, f"permalink has unknown field {unknown[0]}",
+                       "use " + ", ".join(_PERMALINK_FIELDS))
+    elif not (stripped.endswith("{slug}/") or stripped.endswith("{slug}.html")):
+        problems.error(CONFIG_NAME, line, "permalink must end in {slug}/ or {slug}.html",
+                       "so that every article's address ends in its slug")
+    elif ".." in value.split("/") or "\\" in value:
+        problems.error(CONFIG_NAME, line, "permalink must stay inside the site")
+    return stripped

@@ -1,0 +1,444 @@
+"""The Article model and its two parsers: Markdown with front matter, and scraped plain text."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from .arabic import clean_text, headline_key, latin_digits
+from .problems import Problems
+from .yamltext import Entry, load_mapping
+
+ARTICLE_SUFFIXES = (".md", ".txt")
+FRONT_MATTER_KEYS = (
+    "title", "date", "place", "source", "section", "tags", "slug", "summary",
+    "see_also", "lang", "source_url", "aliases",
+)
+SEE_ALSO_MARKER = headline_key("انظر ايضاً")
+MAX_SLUG_LENGTH = 200
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_SLUG_FORBIDDEN = re.compile(r"[^\w.\-]")
+_DATELINE = re.compile(r"^(?P<place>[^\-–—ـ]{2,40}?)\s*[\-–—ـ]+\s*(?P<source>\S.{0,40})$")
+_FINAL_PUNCTUATION = ".!?؟…:؛,،\"”»'’)"
+
+
+@dataclass
+class SeeAlso:
+    """One "see also" entry as written: a headline (or slug or URL) and an optional teaser."""
+
+    text: str
+    teaser: str
+    line: int
+    target: Article | None = None
+
+
+@dataclass
+class Article:
+    path: str  # relative to the site folder, with forward slashes
+    slug: str
+    title: str
+    date: date | datetime | None = None
+    place: str = ""
+    source: str = ""
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    lang: str = ""
+    source_url: str = ""
+    dateline: str = ""
+    aliases: tuple[str, ...] = ()
+    body_html: str = ""
+    lead: str = ""  # the first paragraph as plain text
+    see_also: list[SeeAlso] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
+    url: str = ""  # site-relative output path, filled in by the site
+    backlinks: list[Article] = field(default_factory=list)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """Newest first when sorted in reverse; undated last."""
+        return (date_iso(self.date) if self.date else "", self.slug)
+
+    @property
+    def year(self) -> str:
+        return f"{self.date.year:04d}" if self.date else ""
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def date_iso(value: date | datetime) -> str:
+    """ISO 8601 text for a date or date-time, as used in <time datetime> and feeds."""
+    return value.isoformat()
+
+
+def as_datetime(value: date | datetime) -> datetime:
+    """A date-time for ordering and feeds; a bare date counts as its midnight."""
+    if isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_text(data: bytes, path: str, problems: Problems) -> str | None:
+    """Decode an article's bytes; report encodings we cannot trust."""
+    if not data.strip():
+        problems.error(path, 1, "the file is empty", "delete it or give it a headline and text")
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.warning(path, 1, "the file is UTF-16; it was read, but UTF-8 is expected",
+                         "convert it with: iconv -f UTF-16 -t UTF-8")
+        text = data.decode("utf-16")
+    else:
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            problems.error(path, line, "the file is not text (it contains NUL bytes)",
+                           "remove it from content/ or replace it with the article's text")
+            return None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            hint = "convert it with: iconv -f UTF-8 -t UTF-8 -c"
+            if _looks_like_cp1256(data):
+                hint = "it looks like Windows-1256; convert it with: iconv -f CP1256 -t UTF-8"
+            problems.error(path, line, "the file is not valid UTF-8", hint)
+            return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def _looks_like_cp1256(data: bytes) -> bool:
+    try:
+        sample = data.decode("cp1256")
+    except UnicodeDecodeError:
+        return False
+    return sum("\u0600" <= ch <= "\u06ff" for ch in sample) > len(sample) // 10
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (front matter, body, line number where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    return "\n".join(lines[1:]), "", len(lines) + 1
+
+
+# ---------------------------------------------------------------- front matter
+
+
+def parse_date(value: Any) -> date | datetime | None:
+    """Parse a front-matter date; raise ValueError with an editor-facing reason."""
+    if isinstance(value, (date, datetime)):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("date must look like 2017-09-17 or 2017-09-17T14:30:00")
+    match = _DATE.match(latin_digits(value.strip()))
+    if not match:
+        raise ValueError(f"'{value}' is not a date; write it like 2017-09-17 or 2017-09-17T14:30:00")
+    y, mo, d, h, mi, s, tz = match.groups()
+    try:
+        day = date(int(y), int(mo), int(d))
+        if h is None:
+            return day
+        zone = None
+        if tz:
+            zone = timezone.utc if tz == "Z" else _offset(tz)
+        return datetime(day.year, day.month, day.day, int(h), int(mi), int(s or 0), tzinfo=zone)
+    except ValueError:
+        raise ValueError(f"{value} is not a real date (check the month, day and time)") from None
+
+
+def _offset(text: str) -> timezone:
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def check_slug(slug: str) -> str | None:
+    """Return why `slug` cannot be an address segment, or None when it is safe."""
+    if not slug:
+        return "the slug is empty"
+    if len(slug) > MAX_SLUG_LENGTH:
+        return f"the slug is {len(slug)} characters long; keep it under {MAX_SLUG_LENGTH}"
+    if "/" in slug or "\\" in slug or slug in (".", "..") or ".." in slug:
+        return "the slug must not contain '/', '\\' or '..' (it would leave its folder)"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in slug):
+        return "the slug contains invisible control or direction characters"
+    if slug.startswith(".") or slug.startswith("-"):
+        return "the slug must not start with '.' or '-'"
+    bad = _SLUG_FORBIDDEN.search(slug)
+    if bad:
+        shown = "a space" if bad.group().isspace() else f"'{bad.group()}'"
+        return f"the slug contains {shown}; use letters, digits, '-' and '_'"
+    return None
+
+
+def _text_value(key: str, entry: Entry, path: str, problems: Problems) -> str:
+    value = entry.value
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problems.error(path, entry.line, f"'{key}' must be text, not a list or mapping")
+        return ""
+    return clean_text(str(value)).strip()
+
+
+def _list_value(key: str, entry: Entry, path: str, problems: Problems) -> list[str]:
+    value = entry.value
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[,،]", value) if v.strip()]
+    if not isinstance(value, list):
+        problems.error(path, entry.line, f"'{key}' must be a list, such as [سياسة, اقتصاد]")
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            if str(item).strip():
+                out.append(clean_text(str(item)).strip())
+        else:
+            problems.error(path, entry.line, f"every item of '{key}' must be text")
+    return out
+
+
+def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Problems) -> None:
+    """Check every front-matter key and copy its value onto `article`."""
+    path = article.path
+    for key, entry in entries.items():
+        article.lines[key] = entry.line
+        if key not in FRONT_MATTER_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+            problems.error(path, entry.line, f"unknown front-matter key '{key}'",
+                           f"did you mean '{close[0]}'?" if close
+                           else "known keys: " + ", ".join(FRONT_MATTER_KEYS))
+        elif key == "date":
+            if entry.value in (None, ""):
+                continue
+            try:
+                article.date = parse_date(entry.value)
+            except ValueError as exc:
+                problems.error(path, entry.line, str(exc))
+        elif key in ("tags", "aliases"):
+            values = _list_value(key, entry, path, problems)
+            setattr(article, key, tuple(dict.fromkeys(values)))
+        elif key == "see_also":
+            article.see_also.extend(_see_also_entries(entry, path, problems))
+        elif key == "slug":
+            slug = _text_value(key, entry, path, problems)
+            reason = check_slug(slug)
+            if reason:
+                problems.error(path, entry.line, reason, "choose a slug like 'moscow-strikes-2017'")
+            else:
+                article.slug = slug
+        elif key == "source_url":
+            url = _text_value(key, entry, path, problems)
+            if url and not re.match(r"^https?://\S+$", url, re.IGNORECASE):
+                problems.error(path, entry.line, "source_url must be a web address starting with https://")
+            else:
+                article.source_url = url
+        elif key == "lang":
+            lang = _text_value(key, entry, path, problems)
+            if lang and not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
+                problems.error(path, entry.line, "lang must be a language tag such as ar, en or fr")
+            else:
+                article.lang = lang
+        else:
+            setattr(article, key, _text_value(key, entry, path, problems))
+
+
+def _see_also_entries(entry: Entry, path: str, problems: Problems) -> list[SeeAlso]:
+    value = entry.value
+    items = value if isinstance(value, list) else [value] if value else []
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            text = item.get("title") or item.get("slug") or item.get("url") or ""
+            teaser = item.get("teaser") or ""
+        else:
+            text, teaser = item, ""
+        if not isinstance(text, (str, int)) or not isinstance(teaser, str) or not str(text).strip():
+            problems.error(path, entry.line, "every see_also item must be a headline, a slug or an address")
+            continue
+        out.append(SeeAlso(clean_text(str(text)).strip(), clean_text(teaser).strip(), entry.line))
+    return out
+
+
+# ---------------------------------------------------------------- the two body forms
+
+_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def _render_markdown(body: str) -> tuple[str, str, str]:
+    """Render Markdown; return (html, first heading text, first paragraph text)."""
+    tokens = _markdown.parse(body)
+    first_heading = ""
+    lead = ""
+    paragraph = 0
+    drop_until = -1
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            if tok.tag == "h1" and not first_heading and not lead and i + 1 < len(tokens):
+                first_heading = tokens[i + 1].content
+                drop_until = i + 2
+            # the headline is the page's only h1: body headings move one level down
+            level = min(int(tok.tag[1]) + 1, 6)
+            tok.tag = f"h{level}"
+        elif tok.type == "heading_close":
+            tok.tag = f"h{min(int(tok.tag[1]) + 1, 6)}"
+        elif tok.type == "paragraph_open" and tok.level == 0:
+            paragraph += 1
+            tok.attrSet("id", f"p{paragraph}")
+            if not lead and i + 1 < len(tokens):
+                lead = tokens[i + 1].content
+    if drop_until >= 0:
+        tokens = tokens[: drop_until - 2] + tokens[drop_until + 1:]
+    rendered = _markdown.renderer.render(tokens, _markdown.options, {})
+    return rendered, first_heading, _plain(lead)
+
+
+def _plain(markdown_inline: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_inline)
+    return " ".join(re.sub(r"[*_`~]+", "", text).split())
+
+
+def _blocks(body: str, first_line: int) -> list[tuple[int, str]]:
+    """Split plain text into (line, text) blocks separated by blank lines."""
+    blocks: list[tuple[int, str]] = []
+    start, lines = 0, []
+    for offset, raw in enumerate(body.split("\n")):
+        line = raw.strip()
+        if line:
+            if not lines:
+                start = first_line + offset
+            lines.append(line)
+        elif lines:
+            blocks.append((start, " ".join(lines)))
+            lines = []
+    if lines:
+        blocks.append((start, " ".join(lines)))
+    return blocks
+
+
+def is_subheadline(text: str) -> bool:
+    """A short line without final punctuation reads as a sub-headline."""
+    return len(text) <= 120 and len(text.split()) <= 18 and text[-1] not in _FINAL_PUNCTUATION
+
+
+def parse_dateline(text: str) -> tuple[str, str] | None:
+    """Split a dateline such as 'موسكو-سانا' or 'دبي ـ العربية.نت' into (place, source)."""
+    if len(text) > 60 or text[-1] in ".!?؟…:؛,،":
+        return None
+    match = _DATELINE.match(text)
+    if not match:
+        return None
+    place, source = match.group("place").strip(), match.group("source").strip()
+    if len(place.split()) > 4 or len(source.split()) > 5:
+        return None
+    return place, source
+
+
+def _render_text(article: Article, blocks: list[tuple[int, str]]) -> None:
+    """Turn the scraped layout's blocks into headings, paragraphs and "see also" entries."""
+    parts: list[str] = []
+    paragraph = 0
+    index = 0
+    if blocks and len(blocks) > 1:
+        dateline = parse_dateline(blocks[0][1])
+        if dateline:
+            article.dateline = blocks[0][1]
+            article.place = article.place or dateline[0]
+            article.source = article.source or dateline[1]
+            index = 1
+    rest = blocks[index:]
+    for position, (line, text) in enumerate(rest):
+        if headline_key(text) == SEE_ALSO_MARKER:
+            article.see_also[:0] = _see_also_block(rest[position + 1:])
+            break
+        if is_subheadline(text) and position + 1 < len(rest):
+            parts.append(f"<h2>{html.escape(text, quote=False)}</h2>")
+        else:
+            paragraph += 1
+            if not article.lead:
+                article.lead = text
+            parts.append(f'<p id="p{paragraph}">{html.escape(text, quote=False)}</p>')
+    article.body_html = "\n".join(parts)
+
+
+def _see_also_block(blocks: list[tuple[int, str]]) -> list[SeeAlso]:
+    entries: list[SeeAlso] = []
+    for line, text in blocks:
+        is_teaser = text.endswith(("…", "...")) and entries and not entries[-1].teaser
+        if is_teaser:
+            entries[-1].teaser = text
+        else:
+            entries.append(SeeAlso(text, "", line))
+    return entries
+
+
+def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | None:
+    """Parse one article file (Markdown or scraped text); report every problem in it."""
+    before = len(problems.errors)
+    text = read_text(data, rel_path, problems)
+    if text is None:
+        return None
+    front, body, body_line = split_front_matter(text)
+    stem = Path(rel_path).stem
+    article = Article(path=rel_path, slug=stem, title="")
+    entries: dict[str, Entry] = {}
+    if front is not None:
+        loaded = load_mapping(front, rel_path, 2, problems, "the front matter")
+        if loaded is None:
+            return None
+        entries = loaded
+        apply_front_matter(article, entries, problems)
+    if "slug" not in entries:
+        reason = check_slug(stem)
+        if reason:
+            problems.error(rel_path, 1, f"the file name cannot be used as the address: {reason}",
+                           "rename the file or add a 'slug:' line to the front matter")
+    if rel_path.endswith(".md"):
+        body_html, heading, lead = _render_markdown(body)
+        article.body_html, article.lead = body_html, lead
+        article.title = article.title or clean_text(heading).strip()
+    else:
+        blocks = [(line, clean_text(t)) for line, t in _blocks(body, body_line)]
+        if blocks and not article.title:
+            article.title = blocks[0][1]
+        _render_text(article, blocks[1:] if blocks else [])
+    if not article.title:
+        problems.error(rel_path, article.line_of("title"), "the article has no headline",
+                       "add 'title:' to the front matter" if rel_path.endswith(".md")
+                       else "put the headline on the first line")
+    if len(problems.errors) > before:
+        return None
+    return article

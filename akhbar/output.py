@@ -1,0 +1,122 @@
+"""The only module that writes files: a staging folder swapped in atomically when complete."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+MARKER = ".akhbar-build"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message is for the editor."""
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2); False when unsupported."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    libc = ctypes.CDLL(name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Output:
+    """Collects a whole site in a staging folder beside `out`, then replaces `out` at once."""
+
+    def __init__(self, out: Path):
+        self.out = out.absolute()
+        self.staging = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
+        self.bytes_written = 0
+        self.files_written = 0
+
+    def check(self) -> None:
+        """Refuse to replace a folder that an earlier build did not make."""
+        if self.out.exists() and not self.out.is_dir():
+            raise OutputError(f"{self.out} exists and is not a folder")
+        if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).exists():
+            raise OutputError(
+                f"{self.out} is not empty and was not made by a build; "
+                "choose another --out folder or empty it first")
+
+    def recover(self) -> None:
+        """Tidy what a killed build left: restore a moved-away site, drop dead staging folders."""
+        parent = self.out.parent
+        if not parent.is_dir():
+            return
+        for leftover in sorted(parent.glob(f".{self.out.name}.*-*")):
+            kind, _, pid = leftover.name.rpartition("-")
+            if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
+                continue
+            if kind.endswith(".old") and not self.out.exists():
+                os.rename(leftover, self.out)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+    def start(self) -> None:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.recover()
+        self.check()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir()
+        (self.staging / MARKER).write_text("Made by akhbar; the next build replaces this folder.\n")
+
+    def _target(self, rel: str) -> Path:
+        target = (self.staging / rel).resolve()
+        if not target.is_relative_to(self.staging.resolve()):
+            raise OutputError(f"refusing to write outside the output folder: {rel}")
+        return target
+
+    def write(self, rel: str, data: bytes | str) -> None:
+        """Write one file of the new site."""
+        target = self._target(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        target.write_bytes(payload)
+        self.bytes_written += len(payload)
+        self.files_written += 1
+
+    def copy_tree(self, source: Path, rel: str = "") -> None:
+        """Copy a folder of static files into the new site (later copies win)."""
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(source).parts):
+                self.write(posixjoin(rel, path.relative_to(source).as_posix()), path.read_bytes())
+
+    def commit(self) -> None:
+        """Put the new site in place of the old in one step."""
+        if self.out.exists():
+            if not _exchange(self.staging, self.out):
+                old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+                os.rename(self.out, old)
+                os.rename(self.staging, self.out)
+                shutil.rmtree(old, ignore_errors=True)
+                return
+            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous site
+        else:
+            os.rename(self.staging, self.out)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def posixjoin(a: str, b: str) -> str:
+    return f"{a.rstrip('/')}/{b}" if a else b

@@ -1,0 +1,66 @@
+"""The one error vocabulary: every problem an editor can fix has a path, a line and a message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Level(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    level: Level = Level.ERROR
+    hint: str = ""
+
+    def format(self) -> str:
+        """Render as `path:line: level: message (hint)`, like a compiler."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.level.value}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems gathered over a whole build."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int, message: str, hint: str = "") -> None:
+        self.items.append(Problem(path, line, message, Level.ERROR, hint))
+
+    def warning(self, path: str, line: int, message: str, hint: str = "") -> None:
+        self.items.append(Problem(path, line, message, Level.WARNING, hint))
+
+    def extend(self, other: Problems) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level is Level.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level is Level.WARNING]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.path, p.line, p.level != Level.ERROR, p.message))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class SiteError(Exception):
+    """Raised when a site cannot be built; carries every problem found."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(f"{len(problems.errors)} error(s)")
+        self.problems = problems

@@ -1,0 +1,119 @@
+"""Jinja environment, URL helpers and page rendering. No file writes, no link resolution."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from babel.dates import format_date, format_time
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .arabic import arabic_digits, language_direction
+from .config import Settings
+from .content import Article, date_iso
+
+THEME = Path(__file__).parent / "theme"
+
+
+@dataclass
+class Page:
+    """One output page: its path inside the output folder, its template and its data."""
+
+    path: str
+    template: str
+    title: str
+    data: dict[str, Any] = field(default_factory=dict)
+    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, target path)
+
+
+class Urls:
+    """Relative and absolute addresses between output paths (e.g. 'articles/x/index.html')."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def href(self, target: str, current: str) -> str:
+        """A link from the page at `current` to `target` that works from disk and any sub-path."""
+        link = self._link_path(target)
+        base = posixpath.dirname(current)
+        if link.endswith("/") or link == "":
+            rel = posixpath.relpath(link.rstrip("/") or ".", base or ".")
+            rel = "./" if rel == "." else rel + "/"
+        else:
+            rel = posixpath.relpath(link, base or ".")
+        return quote(rel, safe="/#.-_~")
+
+    def absolute(self, target: str) -> str:
+        """An absolute address under base_url (canonical links, feeds, share cards)."""
+        return self.settings.base_url + quote(self._link_path(target), safe="/#.-_~")
+
+    def _link_path(self, target: str) -> str:
+        if not self.settings.index_links and (target == "index.html" or target.endswith("/index.html")):
+            return target[: -len("index.html")]
+        return target
+
+
+class Renderer:
+    """Renders pages with the site's templates, falling back to the bundled theme."""
+
+    def __init__(self, settings: Settings, site_dir: Path):
+        self.settings = settings
+        self.urls = Urls(settings)
+        loaders = []
+        if (site_dir / "templates").is_dir():
+            loaders.append(FileSystemLoader(site_dir / "templates"))
+        loaders.append(FileSystemLoader(THEME / "templates"))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["digits"] = self.digits
+        self.env.filters["iso"] = date_iso
+        self.env.globals["settings"] = settings
+        self.env.globals["direction_of"] = language_direction
+
+    def digits(self, value: Any) -> str:
+        """Show numbers in the site's chosen digits."""
+        text = str(value)
+        return arabic_digits(text) if self.settings.digits == "arabic" else text
+
+    def format_date(self, value: date | datetime | None, with_time: bool = False) -> str:
+        """A reader-facing date in the site's locale, e.g. '17 أيلول 2018' for ar_SY."""
+        if value is None:
+            return "بلا تاريخ"
+        text = format_date(value, "d MMMM y", locale=self.settings.locale)
+        if with_time and isinstance(value, datetime):
+            text += " " + format_time(value, "HH:mm", locale=self.settings.locale)
+        return self.digits(text)
+
+    def render(self, page: Page) -> str:
+        """Render one page to HTML text."""
+        here = page.path
+        context = dict(page.data)
+        context.update(
+            page=page,
+            # the 404 page is served at any depth, so its links must be absolute
+            url=self.urls.absolute if page.data.get("absolute_links") else self._url_helper(here),
+            absolute=self.urls.absolute,
+            article_url=lambda a: self.urls.href(a.url, here),
+            format_date=self.format_date,
+        )
+        return self.env.get_template(page.template).render(context)
+
+    def _url_helper(self, here: str) -> Callable[[str], str]:
+        return lambda target: self.urls.href(target, here)
+
+
+def article_page(article: Article) -> Page:
+    """The page of one article."""
+    crumbs = [("الرئيسية", "index.html")]
+    return Page(article.url, "article.html", article.title, {"article": article}, crumbs)

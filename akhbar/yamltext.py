@@ -1,0 +1,67 @@
+"""Read a YAML mapping while keeping the line of every key, for `path:line` messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .problems import Problems
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: we parse them ourselves, with editor-friendly errors."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: Any
+    line: int
+
+
+def load_mapping(
+    text: str, path: str, first_line: int, problems: Problems, what: str
+) -> dict[str, Entry] | None:
+    """Parse `text` as a YAML mapping; report problems at real file lines (1-based)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.error(path, line, f"{what} is not valid YAML: {reason}",
+                       "check the indentation and quote values that contain ':' or '#'")
+        return None
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        problems.error(path, first_line + node.start_mark.line,
+                       f"{what} must be a list of 'key: value' lines")
+        return None
+    out: dict[str, Entry] = {}
+    loader = _Loader("")
+    for key_node, value_node in node.value:
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.error(path, line, f"{what} has a key that is not plain text")
+            continue
+        key = str(key_node.value)
+        if key in out:
+            problems.error(path, line, f"'{key}' is given twice in {what}",
+                           f"first given on line {out[key].line}")
+            continue
+        try:
+            value = loader.construct_object(value_node, deep=True)
+        except yaml.YAMLError as exc:
+            problems.error(path, line, f"'{key}' could not be read: {exc}")
+            continue
+        out[key] = Entry(value, line)
+    loader.dispose()
+    return out
