@@ -20,8 +20,6 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 _TO_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
 def clean_text(text: str) -> str:
@@ -55,13 +53,6 @@ def fold(text: str) -> str:
 def headline_key(text: str) -> str:
     """Key under which two spellings of one headline meet: folded, punctuation and spacing ignored."""
     return " ".join(_NON_WORD.sub(" ", fold(text)).replace("_", " ").split())
-
-
-def direction(text: str) -> str:
-    """Guess the base direction of a run of text: 'rtl' when Arabic letters dominate."""
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
-    return "rtl" if arabic >= latin else "ltr"
 
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "ku", "ckb", "sd", "ug", "yi", "dv"})

@@ -298,8 +298,11 @@ _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enab
 )
 
 
-def _render_markdown(body: str) -> tuple[str, str, str]:
-    """Render Markdown; return (html, first heading text, first paragraph text)."""
+def _render_markdown(body: str, title_from_heading: bool) -> tuple[str, str, str]:
+    """Render Markdown; return (html, first heading text, first paragraph text).
+
+    With `title_from_heading`, a leading `# heading` is the headline and leaves the body.
+    """
     tokens = _markdown.parse(body)
     first_heading = ""
     lead = ""
@@ -307,7 +310,7 @@ def _render_markdown(body: str) -> tuple[str, str, str]:
     drop_until = -1
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
-            if tok.tag == "h1" and not first_heading and not lead and i + 1 < len(tokens):
+            if title_from_heading and tok.tag == "h1" and not first_heading and not lead:
                 first_heading = tokens[i + 1].content
                 drop_until = i + 2
             # the headline is the page's only h1: body headings move one level down
@@ -427,7 +430,7 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
             problems.error(rel_path, 1, f"the file name cannot be used as the address: {reason}",
                            "rename the file or add a 'slug:' line to the front matter")
     if rel_path.endswith(".md"):
-        body_html, heading, lead = _render_markdown(body)
+        body_html, heading, lead = _render_markdown(body, title_from_heading=not article.title)
         article.body_html, article.lead = body_html, lead
         article.title = article.title or clean_text(heading).strip()
     else:

@@ -1,0 +1,153 @@
+"""Resolving "see also" entries to articles, and backlinks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from akhbar import site as pipeline
+from akhbar.content import Article, SeeAlso
+from akhbar.links import resolve
+from akhbar.problems import Problems
+from tests.tools import require_shared
+
+
+def art(slug: str, title: str, day: date | None = None, lead: str = "", see: list[SeeAlso] | None = None) -> Article:
+    return Article(path=f"content/{slug}.txt", slug=slug, title=title, date=day, lead=lead,
+                   see_also=see or [])
+
+
+def test_headline_is_matched_after_normalisation() -> None:
+    target = art("t", "الدفاع الروسية: إسقاط أكثر من 100 مسيرة أوكرانية", date(2018, 1, 1))
+    citing = art("c", "خبر", date(2018, 2, 1), see=[SeeAlso("الدفاعُ الروسيّة إسقاط اكثر من ١٠٠ مسيرة أوكرانيـة", "", 9)])
+    unresolved = resolve([target, citing], Problems())
+    assert citing.see_also[0].target is target
+    assert target.backlinks == [citing]
+    assert unresolved == []
+
+
+def test_slug_and_address_name_an_article_directly() -> None:
+    target = art("moscow-2017", "عنوان")
+    target.source_url = "https://www.sana.sy/?p=123"
+    citing = art("c", "خبر", see=[SeeAlso("moscow-2017", "", 3),
+                                  SeeAlso("https://example.org/archive/articles/moscow-2017/index.html", "", 4),
+                                  SeeAlso("https://sana.sy/?p=123", "", 5)])
+    resolve([target, citing], Problems())
+    assert [e.target for e in citing.see_also] == [target, target, target]
+    assert target.backlinks == [citing]  # one backlink however often it is cited
+
+
+def test_unknown_headline_stays_unresolved_with_its_line() -> None:
+    citing = art("c", "خبر", see=[SeeAlso("عنوان لا وجود له", "نص…", 12)])
+    [item] = resolve([citing], Problems())
+    assert item.entry.target is None
+    assert item.format() == "content/c.txt:12: no article has the headline «عنوان لا وجود له»"
+
+
+def test_entry_naming_its_own_article_is_a_warning_not_a_link() -> None:
+    citing = art("c", "خبر مهم", see=[SeeAlso("خبر مهم", "", 7)])
+    problems = Problems()
+    resolve([citing], problems)
+    assert citing.see_also[0].target is None and citing.backlinks == []
+    [warning] = problems.warnings
+    assert warning.line == 7 and "names this article itself" in warning.message
+
+
+def test_shared_headline_prefers_the_closest_earlier_article() -> None:
+    old = art("old", "قمة عربية", date(2017, 1, 1))
+    recent = art("recent", "قمة عربية", date(2018, 1, 1))
+    later = art("later", "قمة عربية", date(2019, 1, 1))
+    citing = art("c", "خبر", date(2018, 6, 1), see=[SeeAlso("قمة عربية", "", 3)])
+    resolve([old, recent, later, citing], Problems())
+    assert citing.see_also[0].target is recent
+
+
+def test_shared_headline_uses_the_teaser_first() -> None:
+    a = art("a", "قمة عربية", date(2017, 1, 1), lead="انطلقت في الرياض أعمال القمة العربية اليوم")
+    b = art("b", "قمة عربية", date(2018, 1, 1), lead="اختتمت في عمان أعمال القمة")
+    citing = art("c", "خبر", date(2018, 6, 1), see=[SeeAlso("قمة عربية", "انطلقت في الرياض أعمال الق…", 3)])
+    resolve([a, b, citing], Problems())
+    assert citing.see_also[0].target is a
+
+
+def test_shared_headline_with_no_earlier_candidate_is_not_guessed() -> None:
+    a = art("a", "قمة عربية", date(2019, 1, 1))
+    b = art("b", "قمة عربية", date(2020, 1, 1))
+    citing = art("c", "خبر", date(2018, 6, 1), see=[SeeAlso("قمة عربية", "", 3)])
+    problems = Problems()
+    unresolved = resolve([a, b, citing], problems)
+    assert citing.see_also[0].target is None and len(unresolved) == 1
+    assert "name one by its slug: a, b" in problems.warnings[0].format()
+
+
+def test_undated_citing_article_with_ambiguous_headline_is_not_guessed() -> None:
+    a = art("a", "قمة عربية", date(2019, 1, 1))
+    b = art("b", "قمة عربية", date(2020, 1, 1))
+    citing = art("c", "خبر", None, see=[SeeAlso("قمة عربية", "", 3)])
+    resolve([a, b, citing], Problems())
+    assert citing.see_also[0].target is None
+
+
+def test_cycles_of_see_also_are_fine() -> None:
+    a = art("a", "أ", see=[SeeAlso("ب", "", 3)])
+    b = art("b", "ب", see=[SeeAlso("أ", "", 3)])
+    resolve([a, b], Problems())
+    assert a.backlinks == [b] and b.backlinks == [a]
+
+
+@pytest.fixture(scope="module")
+def sample_2k(tmp_path_factory: pytest.TempPathFactory) -> tuple[pipeline.Site, dict[str, dict]]:
+    shared = require_shared("the sample-2k corpus")
+    corpus = shared / "corpus"
+    root = tmp_path_factory.mktemp("sample2k")
+    (root / "site.yaml").write_text("title: t\nbase_url: https://example.org/\n", encoding="utf-8")
+    content = root / "content"
+    shutil.copytree(corpus / "sample-2k", content)
+    manifest = corpus / "sample-2k.manifest.jsonl"
+    rows = {r["id"]: r for r in map(json.loads, manifest.read_text(encoding="utf-8").splitlines())}
+    # dates come from the manifest, as a newsroom's CMS export would give them
+    for article_id, row in rows.items():
+        path = content / f"{article_id}.txt"
+        path.write_bytes(f"---\ndate: '{row['date']}'\n---\n".encode() + path.read_bytes())
+    return pipeline.load(Path(root)), rows
+
+
+def test_sample_2k_resolution_matches_the_ground_truth(sample_2k) -> None:  # type: ignore[no-untyped-def]
+    site, rows = sample_2k
+    right = wrong = missed = out_of_set_linked = out_of_set = 0
+    by_slug = {a.slug: a for a in site.articles}
+    titles = {}
+    for a in site.articles:
+        titles.setdefault(a.title, []).append(a.slug)
+    for article in site.articles:
+        truth = rows[article.slug]["see_also"]
+        assert len(article.see_also) == len(truth), article.path
+        for entry, expected in zip(article.see_also, truth):
+            if expected["in_set"]:
+                if entry.target is None:
+                    missed += 1
+                elif entry.target.slug == expected["id"]:
+                    right += 1
+                else:
+                    wrong += 1
+            else:
+                out_of_set += 1
+                # may only link when another article carries exactly that headline
+                if entry.target is not None:
+                    out_of_set_linked += 1
+                    assert entry.target.slug in titles.get(expected["title"], []), entry
+    in_set = right + wrong + missed
+    assert out_of_set == 79
+    assert wrong == 0, "precision must be 1.0"
+    assert right / in_set >= 0.99, f"recall {right / in_set:.4f}"
+    assert out_of_set_linked == 0
+    assert len(site.unresolved) == missed + out_of_set
+    # every resolved entry shows up as a backlink on its target
+    for article in site.articles:
+        for entry in article.see_also:
+            if entry.target:
+                assert article in by_slug[entry.target.slug].backlinks
