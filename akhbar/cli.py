@@ -21,7 +21,7 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build a static, searchable Arabic news archive from a folder of articles.",
-        epilog="With no command, builds the site in %s into its public/ folder." % default_site,
+        epilog=f"With no command, builds the site in {default_site} into its public/ folder.",
     )
     parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -32,7 +32,7 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
         p.add_argument("--base-url", help="absolute address the site is served from; overrides site.yaml")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
         p.add_argument("-v", "--verbose", action="store_true",
-                       help="list every warning and unresolved entry, not only the first %d" % SHOWN_BY_DEFAULT)
+                       help=f"list every warning and unresolved entry, not only the first {SHOWN_BY_DEFAULT}")
 
     build = commands.add_parser("build", help="build the site into an output folder",
                                 description="Check the whole site, then write it to --out in one step.")
@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     default_site = default_site or Path.cwd()
     parser = _parser(default_site)
     words = list(sys.argv[1:] if argv is None else argv)
+    if words and not words[0].startswith("-") and words[0] not in COMMANDS:
+        parser.error(f"unknown command '{words[0]}' (choose from {', '.join(COMMANDS)})")
     if not words or (words[0] not in COMMANDS and words[0] not in ("-h", "--help", "--version")):
         words.insert(0, "build")  # no command: build, with whatever options were given
     args = parser.parse_args(words)

@@ -7,7 +7,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +167,7 @@ def parse_date(value: Any) -> date | datetime | None:
             return day
         zone = None
         if tz:
-            zone = timezone.utc if tz == "Z" else _offset(tz)
+            zone = UTC if tz == "Z" else _offset(tz)
         return datetime(day.year, day.month, day.day, int(h), int(mi), int(s or 0), tzinfo=zone)
     except ValueError:
         raise ValueError(f"{value} is not a real date (check the month, day and time)") from None
@@ -337,7 +337,7 @@ def _plain(markdown_inline: str) -> str:
 def _blocks(body: str, first_line: int) -> list[tuple[int, str]]:
     """Split plain text into (line, text) blocks separated by blank lines."""
     blocks: list[tuple[int, str]] = []
-    start, lines = 0, []
+    start, lines = 0, list[str]()
     for offset, raw in enumerate(body.split("\n")):
         line = raw.strip()
         if line:
@@ -383,7 +383,7 @@ def _render_text(article: Article, blocks: list[tuple[int, str]]) -> None:
             article.source = article.source or dateline[1]
             index = 1
     rest = blocks[index:]
-    for position, (line, text) in enumerate(rest):
+    for position, (_line, text) in enumerate(rest):
         if headline_key(text) == SEE_ALSO_MARKER:
             article.see_also[:0] = _see_also_block(rest[position + 1:])
             break

@@ -40,6 +40,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _ours(folder: Path) -> bool:
+    """Did a build make this folder (it holds the marker, or nothing yet)?"""
+    return folder.is_dir() and ((folder / MARKER).exists() or not any(folder.iterdir()))
+
+
 class Output:
     """Collects a whole site in a staging folder beside `out`, then replaces `out` at once."""
 
@@ -65,6 +70,8 @@ class Output:
             return
         for leftover in sorted(parent.glob(f".{self.out.name}.*-*")):
             kind, _, pid = leftover.name.rpartition("-")
+            if kind not in (f".{self.out.name}.staging", f".{self.out.name}.old") or not _ours(leftover):
+                continue  # a folder someone else made that happens to look like ours
             if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
                 continue
             if kind.endswith(".old") and not self.out.exists():

@@ -34,6 +34,9 @@ def load_mapping(
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        context = getattr(exc, "context", None) or ""
+        if getattr(exc, "context_mark", None) and ("quoted" in context or "flow" in context):
+            mark = exc.context_mark  # an unclosed quote or bracket: blame the line that opened it
         line = first_line + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.error(path, line, f"{what} is not valid YAML: {reason}",
@@ -43,7 +46,7 @@ def load_mapping(
         return {}
     if not isinstance(node, yaml.MappingNode):
         problems.error(path, first_line + node.start_mark.line,
-                       f"{what} must be a list of 'key: value' lines")
+                       f"{what} must be 'key: value' lines, not a list or plain text")
         return None
     out: dict[str, Entry] = {}
     loader = _Loader("")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -89,7 +89,7 @@ def test_markdown_title_may_come_from_first_heading() -> None:
         ("٢٠١٧-٠٩-١٧", date(2017, 9, 17)),
         ("2017-09-17T14:30", datetime(2017, 9, 17, 14, 30)),
         ("2017-09-17 14:30:05", datetime(2017, 9, 17, 14, 30, 5)),
-        ("2017-09-17T14:30:00Z", datetime(2017, 9, 17, 14, 30, tzinfo=timezone.utc)),
+        ("2017-09-17T14:30:00Z", datetime(2017, 9, 17, 14, 30, tzinfo=UTC)),
     ],
 )
 def test_dates_that_parse(value: str, expected: date) -> None:

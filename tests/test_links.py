@@ -126,7 +126,7 @@ def test_sample_2k_resolution_matches_the_ground_truth(sample_2k) -> None:  # ty
     for article in site.articles:
         truth = rows[article.slug]["see_also"]
         assert len(article.see_also) == len(truth), article.path
-        for entry, expected in zip(article.see_also, truth):
+        for entry, expected in zip(article.see_also, truth, strict=True):
             if expected["in_set"]:
                 if entry.target is None:
                     missed += 1
