@@ -1,13 +1,52 @@
-"""Listing pages: home, the full archive and undated articles, with pagination. Pure."""
+"""Listing pages: home, date archives, taxonomies and pagination. Pure: no files, no printing."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
+from .arabic import headline_key
 from .config import Settings
-from .content import Article
+from .content import Article, check_slug
 from .render import Page
+
+HOME = ("الرئيسية", "index.html")
+ARCHIVE = ("الأرشيف", "archive/index.html")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    kind: str  # the Article attribute: section, tags, place, source
+    folder: str
+    plural: str  # heading of the taxonomy's index page
+    singular: str  # label before a term on article pages
+
+
+TAXONOMIES = (
+    Taxonomy("section", "sections", "الأقسام", "القسم"),
+    Taxonomy("source", "sources", "المصادر", "المصدر"),
+    Taxonomy("place", "places", "الأماكن", "المكان"),
+    Taxonomy("tags", "tags", "الوسوم", "الوسم"),
+)
+
+
+@dataclass(eq=False)
+class Term:
+    """One section, source, place or tag, with every article filed under it (newest first)."""
+
+    taxonomy: Taxonomy
+    key: str
+    name: str
+    slug: str
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"{self.taxonomy.folder}/{self.slug}/index.html"
 
 
 @dataclass(frozen=True)
@@ -19,6 +58,110 @@ class Pager:
     first_path: str
 
 
+@dataclass(frozen=True)
+class Period:
+    """A year, month or day that has articles."""
+
+    parts: tuple[int, ...]
+    label: str
+    path: str
+    count: int
+
+
+# ---------------------------------------------------------------- names and slugs
+
+
+def term_key(name: str) -> str:
+    """Key under which spellings of one name meet: 'د ب أ', 'د.ب.أ' and 'موسكـو' variants alike."""
+    return headline_key(name).replace(" ", "")
+
+
+def readable_slug(name: str) -> str:
+    """A safe, readable address segment for a name; Arabic letters are kept."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf", "Cc"))
+    text = re.sub(r"[^\w]+", "-", text.replace("_", "-").casefold()).strip("-")
+    text = text[:80].strip("-")
+    return text if text and check_slug(text) is None else "term"
+
+
+def display_names(values: Sequence[str]) -> dict[str, str]:
+    """Map each key to its most common spelling (ties: the first in sorted order)."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for value in values:
+        spellings[term_key(value)][value] += 1
+    return {key: min(c, key=lambda s: (-c[s], s)) for key, c in spellings.items()}
+
+
+def _values(article: Article, taxonomy: Taxonomy) -> list[str]:
+    value = getattr(article, taxonomy.kind)
+    items = list(value) if isinstance(value, tuple) else [value] if value else []
+    return [v for v in items if term_key(v)]
+
+
+def build_terms(articles: Sequence[Article], taxonomy: Taxonomy) -> list[Term]:
+    """Group articles by normalised name; give each group a unique readable slug."""
+    names = display_names([v for a in articles for v in _values(a, taxonomy)])
+    terms: dict[str, Term] = {}
+    used: set[str] = set()
+    for key in sorted(names, key=lambda k: (names[k], k)):
+        base = readable_slug(names[key])
+        slug, number = base, 1
+        while slug in used or slug == "page":
+            number += 1
+            slug = f"{base}-{number}"
+        used.add(slug)
+        terms[key] = Term(taxonomy, key, names[key], slug)
+    for article in newest_first(articles):
+        for key in dict.fromkeys(term_key(v) for v in _values(article, taxonomy)):
+            terms[key].articles.append(article)
+    return sorted(terms.values(), key=lambda t: (-len(t.articles), t.name))
+
+
+# ---------------------------------------------------------------- order and neighbours
+
+
+def newest_first(articles: Sequence[Article]) -> list[Article]:
+    """Dated articles newest first, then undated ones by slug."""
+    dated = sorted((a for a in articles if a.date), key=lambda a: a.sort_key, reverse=True)
+    undated = sorted((a for a in articles if not a.date), key=lambda a: a.slug)
+    return dated + undated
+
+
+@dataclass
+class Navigation:
+    """What the pipeline attaches to the site: ordered articles, terms and each article's neighbours."""
+
+    ordered: list[Article]
+    terms: dict[str, list[Term]]
+    article_terms: dict[int, dict[str, list[Term]]]
+    newer: dict[int, Article]
+    older: dict[int, Article]
+
+    def for_article(self, article: Article) -> dict:
+        key = id(article)
+        return {"terms": self.article_terms.get(key, {}), "newer": self.newer.get(key),
+                "older": self.older.get(key)}
+
+
+def navigation(articles: Sequence[Article]) -> Navigation:
+    """Order articles, build every taxonomy and link each dated article to its neighbours in time."""
+    ordered = newest_first(articles)
+    terms = {t.kind: build_terms(ordered, t) for t in TAXONOMIES}
+    article_terms: dict[int, dict[str, list[Term]]] = defaultdict(dict)
+    for kind, kind_terms in terms.items():
+        for term in kind_terms:
+            for article in term.articles:
+                article_terms[id(article)].setdefault(kind, []).append(term)
+    dated = [a for a in ordered if a.date]
+    newer = {id(b): a for a, b in zip(dated, dated[1:], strict=False)}
+    older = {id(a): b for a, b in zip(dated, dated[1:], strict=False)}
+    return Navigation(ordered, terms, dict(article_terms), newer, older)
+
+
+# ---------------------------------------------------------------- pagination
+
+
 def page_path(folder: str, number: int) -> str:
     """Stable path of page `number` of a listing: folder/index.html, folder/page/2/index.html."""
     prefix = f"{folder}/" if folder else ""
@@ -27,7 +170,7 @@ def page_path(folder: str, number: int) -> str:
 
 def paginate(
     folder: str, title: str, articles: Sequence[Article], size: int,
-    crumbs: list[tuple[str, str]], extra: dict | None = None,
+    crumbs: list[tuple[str, str]], extra: dict | None = None, template: str = "list.html",
 ) -> Iterator[Page]:
     """Split a listing into pages of `size` articles with prev/next paths."""
     count = max(1, -(-len(articles) // size))
@@ -40,25 +183,115 @@ def paginate(
             page_path(folder, 1),
         )
         shown = title if number == 1 else f"{title} (صفحة {number})"
-        data = {"articles": chunk, "pager": pager, "heading": title, "total": len(articles)}
+        page_crumbs = crumbs if number == 1 else crumbs + [(title, page_path(folder, 1))]
+        data = {"articles": chunk, "pager": pager, "heading": title, "total": len(articles),
+                "children": [], "newer_period": None, "older_period": None, "term": None}
         data.update(extra or {})
-        yield Page(page_path(folder, number), "list.html", shown, data, crumbs)
+        yield Page(page_path(folder, number), template, shown, data, page_crumbs)
 
 
-def newest_first(articles: Sequence[Article]) -> list[Article]:
-    """Dated articles newest first, then undated ones by slug."""
-    dated = sorted((a for a in articles if a.date), key=lambda a: a.sort_key, reverse=True)
-    undated = sorted((a for a in articles if not a.date), key=lambda a: a.slug)
-    return dated + undated
+# ---------------------------------------------------------------- date archives
 
 
-def listing_pages(settings: Settings, ordered: list[Article]) -> Iterator[Page]:
-    """Home, the whole archive paginated, and the undated list."""
-    home = [("الرئيسية", "index.html")]
+class DateLabels:
+    """Names periods in the site's locale (month names differ: أيلول in ar_SY, سبتمبر in ar_EG)."""
+
+    def __init__(self, settings: Settings):
+        self.locale = settings.locale
+
+    def __call__(self, parts: tuple[int, ...]) -> str:
+        from babel.dates import format_date
+
+        if len(parts) == 1:
+            return str(parts[0])
+        day = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+        return format_date(day, "MMMM y" if len(parts) == 2 else "d MMMM y", locale=self.locale)
+
+
+def period_folder(parts: tuple[int, ...]) -> str:
+    return "archive/" + "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))
+
+
+def _group(articles: Sequence[Article], depth: int) -> dict[tuple[int, ...], list[Article]]:
+    groups: dict[tuple[int, ...], list[Article]] = defaultdict(list)
+    for article in articles:
+        d = article.date
+        if d is not None:
+            groups[(d.year, d.month, d.day)[:depth]].append(article)
+    return groups
+
+
+def _periods(groups: dict[tuple[int, ...], list[Article]], label: DateLabels) -> list[Period]:
+    return [Period(k, label(k), page_path(period_folder(k), 1), len(v)) for k, v in sorted(groups.items())]
+
+
+def date_pages(settings: Settings, ordered: list[Article]) -> Iterator[Page]:
+    """Year and month pages (and day pages for dense months), each linking its neighbours."""
+    label = DateLabels(settings)
+    years, months, days = (_group(ordered, n) for n in (1, 2, 3))
+    dense = {m for m, items in months.items() if len(items) >= settings.day_pages_from}
+    days = {d: items for d, items in days.items() if d[:2] in dense}
+    children = {1: _periods(months, label), 2: _periods(days, label), 3: []}
+    for groups in (years, months, days):
+        periods = _periods(groups, label)
+        for index, period in enumerate(periods):
+            crumbs = [HOME, ARCHIVE]
+            for depth in range(1, len(period.parts)):
+                crumbs.append((label(period.parts[:depth]), page_path(period_folder(period.parts[:depth]), 1)))
+            extra = {
+                "older_period": periods[index - 1] if index > 0 else None,
+                "newer_period": periods[index + 1] if index + 1 < len(periods) else None,
+                "children": [c for c in children[len(period.parts)] if c.parts[:-1] == period.parts],
+            }
+            yield from paginate(period_folder(period.parts), period.label, groups[period.parts],
+                                settings.page_size, crumbs, extra)
+
+
+def archive_index(settings: Settings, ordered: list[Article]) -> Page:
+    """The archive's front page: every year with its months and counts."""
+    label = DateLabels(settings)
+    months = _periods(_group(ordered, 2), label)
+    years = [(y, [m for m in months if m.parts[:1] == y.parts]) for y in reversed(_periods(_group(ordered, 1), label))]
+    undated = sum(1 for a in ordered if not a.date)
+    data = {"years": years, "undated": undated, "total": len(ordered)}
+    return Page("archive/index.html", "archive.html", "الأرشيف", data, [HOME])
+
+
+# ---------------------------------------------------------------- the whole set
+
+
+def menu(nav: Navigation) -> list[tuple[str, str]]:
+    """The site menu: home, the archive, and each taxonomy that has terms."""
+    items = [HOME, ARCHIVE]
+    items += [(t.plural, f"{t.folder}/index.html") for t in TAXONOMIES if nav.terms[t.kind]]
+    return items
+
+
+def taxonomy_pages(settings: Settings, nav: Navigation) -> Iterator[Page]:
+    """An index page per taxonomy with counts, and a paginated listing per term."""
+    for taxonomy in TAXONOMIES:
+        terms = nav.terms[taxonomy.kind]
+        if not terms:
+            continue
+        index = f"{taxonomy.folder}/index.html"
+        yield Page(index, "terms.html", taxonomy.plural, {"terms": terms, "taxonomy": taxonomy}, [HOME])
+        for term in terms:
+            crumbs = [HOME, (taxonomy.plural, index)]
+            extra = {"term": term}
+            yield from paginate(f"{taxonomy.folder}/{term.slug}", term.name, term.articles,
+                                settings.page_size, crumbs, extra)
+
+
+def listing_pages(settings: Settings, nav: Navigation) -> Iterator[Page]:
+    """Home, the archive by date, every article paginated, undated articles and the taxonomies."""
+    ordered = nav.ordered
+    sections = nav.terms["section"]
     yield Page("index.html", "home.html", settings.title,
-               {"articles": ordered[: settings.home_size], "total": len(ordered)}, [])
-    yield from paginate("archive", "كل المقالات", ordered, settings.page_size, home)
+               {"articles": ordered[: settings.home_size], "total": len(ordered), "sections": sections}, [])
+    yield archive_index(settings, ordered)
+    yield from paginate("archive/all", "كل المقالات", ordered, settings.page_size, [HOME, ARCHIVE])
+    yield from date_pages(settings, ordered)
     undated = [a for a in ordered if not a.date]
     if undated:
-        crumbs = home + [("كل المقالات", "archive/index.html")]
-        yield from paginate("archive/undated", "مقالات بلا تاريخ", undated, settings.page_size, crumbs)
+        yield from paginate("archive/undated", "مقالات بلا تاريخ", undated, settings.page_size, [HOME, ARCHIVE])
+    yield from taxonomy_pages(settings, nav)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .problems import Problems
@@ -35,6 +37,13 @@ class Settings:
     feed_size: int = 50
     cname: str = ""
     search: bool = True
+    day_pages_from: int = 60
+    hijri: bool = True
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def label(self, kind: str, value: str) -> str:
+        """The display name chosen in `labels` for a raw section, source, place or tag."""
+        return self.labels.get(kind, {}).get(value, value)
 
     @property
     def direction(self) -> str:
@@ -44,8 +53,10 @@ class Settings:
 
 
 _TEXT_KEYS = ("title", "description", "publisher", "copyright", "cname")
-_INT_KEYS = {"home_size": (1, 1000), "page_size": (1, 1000), "feed_size": (1, 1000)}
-_BOOL_KEYS = ("index_links", "search")
+_INT_KEYS = {"home_size": (1, 1000), "page_size": (1, 1000), "feed_size": (1, 1000),
+             "day_pages_from": (1, 100_000)}
+_BOOL_KEYS = ("index_links", "search", "hijri")
+_LABEL_KINDS = ("section", "source", "place", "tags")
 _PERMALINK_FIELDS = ("{slug}", "{year}", "{month}", "{day}", "{section}")
 KNOWN_KEYS = tuple(f.name for f in fields(Settings))
 
@@ -153,6 +164,8 @@ def _special(key: str, entry: Entry, problems: Problems) -> Any:
         return value
     if key == "permalink":
         return _check_permalink(value, line, problems)
+    if key == "labels":
+        return _check_labels(value, line, problems)
     raise AssertionError(key)  # every known key is handled above
 
 
@@ -172,3 +185,23 @@ def _check_permalink(value: Any, line: int, problems: Problems) -> str:
     elif ".." in value.split("/") or "\\" in value:
         problems.error(CONFIG_NAME, line, "permalink must stay inside the site")
     return stripped
+
+
+def _check_labels(value: Any, line: int, problems: Problems) -> Mapping[str, Mapping[str, str]]:
+    """labels: {section: {culture: ثقافة}, source: {...}} — display names for raw CMS values."""
+    out: dict[str, Mapping[str, str]] = {}
+    if not isinstance(value, dict):
+        problems.error(CONFIG_NAME, line, "labels must map section, source, place or tags to names",
+                       "for example labels: {section: {culture: ثقافة}}")
+        return MappingProxyType(out)
+    for kind, names in value.items():
+        if kind not in _LABEL_KINDS:
+            close = difflib.get_close_matches(str(kind), _LABEL_KINDS, n=1)
+            problems.error(CONFIG_NAME, line, f"labels has an unknown kind '{kind}'",
+                           f"did you mean '{close[0]}'?" if close else "use " + ", ".join(_LABEL_KINDS))
+        elif not isinstance(names, dict) or not all(
+                isinstance(k, str | int) and isinstance(v, str | int) for k, v in names.items()):
+            problems.error(CONFIG_NAME, line, f"labels.{kind} must map raw values to display names")
+        else:
+            out[kind] = MappingProxyType({str(k): str(v).strip() for k, v in names.items()})
+    return MappingProxyType(out)

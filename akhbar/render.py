@@ -95,6 +95,18 @@ class Renderer:
             text += " " + format_time(value, "HH:mm", locale=self.settings.locale)
         return self.digits(text)
 
+    def hijri_date(self, value: date | datetime | None) -> str:
+        """The Umm al-Qura Hijri date, e.g. '26 جمادى الآخرة 1439 هـ'; empty outside its range."""
+        if value is None or not self.settings.hijri:
+            return ""
+        from hijridate import Gregorian
+
+        try:
+            hijri = Gregorian(value.year, value.month, value.day).to_hijri()
+        except (OverflowError, ValueError):
+            return ""
+        return self.digits(f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ")
+
     def render(self, page: Page) -> str:
         """Render one page to HTML text."""
         here = page.path
@@ -106,6 +118,7 @@ class Renderer:
             absolute=self.urls.absolute,
             article_url=lambda a: self.urls.href(a.url, here),
             format_date=self.format_date,
+            hijri_date=self.hijri_date,
         )
         return self.env.get_template(page.template).render(context)
 
@@ -113,7 +126,10 @@ class Renderer:
         return lambda target: self.urls.href(target, here)
 
 
-def article_page(article: Article) -> Page:
-    """The page of one article."""
+def article_page(article: Article, nav: dict[str, Any]) -> Page:
+    """The page of one article; `nav` holds its terms and its neighbours in time."""
     crumbs = [("الرئيسية", "index.html")]
-    return Page(article.url, "article.html", article.title, {"article": article}, crumbs)
+    sections = nav.get("terms", {}).get("section")
+    if sections:
+        crumbs.append((sections[0].name, sections[0].path))
+    return Page(article.url, "article.html", article.title, {"article": article, **nav}, crumbs)

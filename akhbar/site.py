@@ -128,6 +128,7 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
     if settings is None:
         raise SiteError(problems)
     assign_urls(settings, articles, problems)
+    apply_labels(settings, articles)
     for article in articles:
         if article.date is None:
             problems.warning(article.path, article.line_of("date"),
@@ -140,12 +141,22 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
     return site
 
 
-def pages(site: Site) -> Iterator[Page]:
+def apply_labels(settings: Settings, articles: list[Article]) -> None:
+    """Show raw CMS values (section 'culture') under the names chosen in site.yaml's labels."""
+    if not settings.labels:
+        return
+    for article in articles:
+        article.section = settings.label("section", article.section)
+        article.source = settings.label("source", article.source)
+        article.place = settings.label("place", article.place)
+        article.tags = tuple(settings.label("tags", t) for t in article.tags)
+
+
+def pages(site: Site, nav: collections.Navigation) -> Iterator[Page]:
     """Every page of the site, in a stable order."""
-    ordered = collections.newest_first(site.articles)
     for article in sorted(site.articles, key=lambda a: a.url):
-        yield article_page(article)
-    yield from collections.listing_pages(site.settings, ordered)
+        yield article_page(article, nav.for_article(article))
+    yield from collections.listing_pages(site.settings, nav)
     yield Page("404.html", "404.html", "الصفحة غير موجودة", {"absolute_links": True}, [])
 
 
@@ -153,6 +164,8 @@ def build(site: Site, out: Path, progress: Progress | None = None) -> BuildResul
     """Render every page into a staging folder and swap it in for `out`."""
     started = time.perf_counter()
     renderer = Renderer(site.settings, site.root)
+    nav = collections.navigation(site.articles)
+    renderer.env.globals["menu"] = collections.menu(nav)
     output = Output(out)
     output.start()
     count = 0
@@ -162,7 +175,7 @@ def build(site: Site, out: Path, progress: Progress | None = None) -> BuildResul
             output.copy_tree(site.root / "static")
         output.write(".nojekyll", "")
         total = len(site.articles)
-        for page in pages(site):
+        for page in pages(site, nav):
             output.write(page.path, renderer.render(page))
             count += 1
             if progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from akhbar import site as pipeline
-from tests.tools import REPO_ROOT
+from tests.tools import REPO_ROOT, require_shared
 
 SITE_YAML = "title: أرشيف الاختبار\nbase_url: https://example.org/archive/\n"
 
@@ -53,3 +54,38 @@ def copy_tree() -> Callable[[Path, Path], Path]:
         return dest
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def sample_2k_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site made of the shared sample-2k corpus, dated from its manifest (as a CMS export would)."""
+    corpus = require_shared("the sample-2k corpus") / "corpus"
+    root = tmp_path_factory.mktemp("sample2k")
+    (root / "site.yaml").write_text("title: t\nbase_url: https://example.org/\n", encoding="utf-8")
+    content = root / "content"
+    shutil.copytree(corpus / "sample-2k", content)
+    for row in sample_2k_manifest().values():
+        path = content / f"{row['id']}.txt"
+        path.write_bytes(f"---\ndate: '{row['date']}'\nsection: {row['category']}\n"
+                         f"source: {row['source']}\n---\n".encode() + path.read_bytes())
+    return root
+
+
+def sample_2k_manifest() -> dict[str, dict]:
+    """The manifest rows of sample-2k by article id."""
+    manifest = require_shared("the sample-2k corpus") / "corpus" / "sample-2k.manifest.jsonl"
+    rows = map(json.loads, manifest.read_text(encoding="utf-8").splitlines())
+    return {r["id"]: r for r in rows}
+
+
+@pytest.fixture(scope="session")
+def sample_2k_site(sample_2k_root: Path) -> pipeline.Site:
+    return pipeline.load(sample_2k_root)
+
+
+@pytest.fixture(scope="session")
+def sample_2k_public(sample_2k_site: pipeline.Site, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sample-2k built once per session."""
+    out = tmp_path_factory.mktemp("sample2k-out") / "public"
+    pipeline.build(sample_2k_site, out)
+    return out

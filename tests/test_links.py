@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from akhbar import site as pipeline
 from akhbar.content import Article, SeeAlso
 from akhbar.links import resolve
 from akhbar.problems import Problems
-from tests.tools import require_shared
+from tests.conftest import sample_2k_manifest
 
 
 def art(slug: str, title: str, day: date | None = None, lead: str = "", see: list[SeeAlso] | None = None) -> Article:
@@ -99,25 +94,8 @@ def test_cycles_of_see_also_are_fine() -> None:
     assert a.backlinks == [b] and b.backlinks == [a]
 
 
-@pytest.fixture(scope="module")
-def sample_2k(tmp_path_factory: pytest.TempPathFactory) -> tuple[pipeline.Site, dict[str, dict]]:
-    shared = require_shared("the sample-2k corpus")
-    corpus = shared / "corpus"
-    root = tmp_path_factory.mktemp("sample2k")
-    (root / "site.yaml").write_text("title: t\nbase_url: https://example.org/\n", encoding="utf-8")
-    content = root / "content"
-    shutil.copytree(corpus / "sample-2k", content)
-    manifest = corpus / "sample-2k.manifest.jsonl"
-    rows = {r["id"]: r for r in map(json.loads, manifest.read_text(encoding="utf-8").splitlines())}
-    # dates come from the manifest, as a newsroom's CMS export would give them
-    for article_id, row in rows.items():
-        path = content / f"{article_id}.txt"
-        path.write_bytes(f"---\ndate: '{row['date']}'\n---\n".encode() + path.read_bytes())
-    return pipeline.load(Path(root)), rows
-
-
-def test_sample_2k_resolution_matches_the_ground_truth(sample_2k) -> None:  # type: ignore[no-untyped-def]
-    site, rows = sample_2k
+def test_sample_2k_resolution_matches_the_ground_truth(sample_2k_site: pipeline.Site) -> None:
+    site, rows = sample_2k_site, sample_2k_manifest()
     right = wrong = missed = out_of_set_linked = out_of_set = 0
     by_slug = {a.slug: a for a in site.articles}
     titles = {}
