@@ -33,20 +33,26 @@ def load_mapping(
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        context_mark = getattr(exc, "context_mark", None)
+        mark = getattr(exc, "problem_mark", None) or context_mark
         context = getattr(exc, "context", None) or ""
-        if getattr(exc, "context_mark", None) and ("quoted" in context or "flow" in context):
-            mark = exc.context_mark  # an unclosed quote or bracket: blame the line that opened it
+        if context_mark and ("quoted" in context or "flow" in context):
+            mark = context_mark  # an unclosed quote or bracket: blame the line that opened it
         line = first_line + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.error(path, line, f"{what} is not valid YAML: {reason}",
                        "check the indentation and quote values that contain ':' or '#'")
         return None
+    except RecursionError:
+        problems.error(path, first_line, f"{what} is nested too deeply to read",
+                       "a value such as [[[…]]] opens more brackets than any article needs")
+        return None
     if node is None:
         return {}
     if not isinstance(node, yaml.MappingNode):
         problems.error(path, first_line + node.start_mark.line,
-                       f"{what} must be 'key: value' lines, not a list or plain text")
+                       f"{what} must be 'key: value' lines, not a list or plain text",
+                       "write one key per line, such as title: …, without a leading '-'")
         return None
     out: dict[str, Entry] = {}
     loader = _Loader("")
@@ -63,7 +69,12 @@ def load_mapping(
         try:
             value = loader.construct_object(value_node, deep=True)
         except yaml.YAMLError as exc:
-            problems.error(path, line, f"'{key}' could not be read: {exc}")
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            problems.error(path, line, f"'{key}' could not be read: {reason}",
+                           "write it as plain text, a list or key: value lines, without YAML tags or aliases")
+            continue
+        except RecursionError:
+            problems.error(path, line, f"'{key}' is nested too deeply to read")
             continue
         out[key] = Entry(value, line)
     loader.dispose()
