@@ -1,0 +1,281 @@
+"""The search index over the written site: Pagefind bundles, made Arabic-aware and usable from disk.
+
+Pagefind (the pinned binary from the `pagefind[bin]` package) does not index the article pages
+themselves. For every article this module writes an *index source* page into a temporary folder,
+at the article's own path, whose text is the article's words already normalised by
+`akhbar.arabic` (one whitespace token per original word, so Pagefind's word positions point at
+the original words). The original text rides along as metadata, so the browser can show excerpts
+in the article's own spelling. The CLI indexes those pages and the bundle is copied into the
+staging folder, so a failed index leaves the previous site in place.
+
+Opened from disk (file://), browsers block Pagefind's module import, fetch() and Web Worker.
+For that case every bundle file also gets a `<file>.js` twin that hands its bytes to the page
+as a classic script, and `pagefind-file.js` is Pagefind's own loader rewritten as a classic
+script whose fetch() reads those twins. HTTP visitors use the stock files only.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from . import collections
+from .arabic import SEARCH_END, search_forms, search_key, search_words
+from .content import Article, date_iso
+from .output import Output
+from .pagefind_bundle import PAGEFIND_VERSION, SearchError, file_twins, reproducible
+from .render import Page, Renderer
+
+INDEX_LANGUAGE = "und"  # no Pagefind stemmer: akhbar.arabic does the Arabic matching
+SPLIT_ABOVE = 10_000  # articles per bundle before the index is split by date
+SEARCH_PAGE = "search/index.html"
+BUNDLE = "pagefind"
+PLACEHOLDER = "·"  # stands in for a token with no letters, so positions stay aligned
+# Pagefind's own UIs: the search page is built on the JS API, so these are not shipped.
+UNUSED = re.compile(r"^pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$")
+_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "div", "blockquote",
+                     "pre", "tr", "td", "th", "dt", "dd", "hr", "table", "ul", "ol"})
+FILTERS = ("section", "source", "place")  # and the year, from the date
+FilterNames = dict[str, dict[str, str]]  # filter → normalised key → the spelling shown
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One Pagefind bundle: its folder in the site and the articles it indexes."""
+
+    folder: str
+    articles: tuple[Article, ...]
+
+
+# ---------------------------------------------------------------- what is indexed
+
+
+class _TextParser(HTMLParser):
+    """Plain text of rendered article HTML, with a space wherever a block ends."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(fragment: str) -> str:
+    """The text a reader sees in a piece of rendered HTML."""
+    parser = _TextParser()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def article_chunks(article: Article) -> tuple[list[str], list[str]]:
+    """The article's searchable text as whitespace-separated chunks: (headline, the rest)."""
+    rest = " ".join(filter(None, (article.summary, html_text(article.body_html), " ".join(article.tags))))
+    return article.title.split(), rest.split()
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def index_token(chunk: str) -> str:
+    """The one token that stands for `chunk` in the index: its keys, ending in SEARCH_END."""
+    keys = dict.fromkeys(form + SEARCH_END for word in search_words(chunk) for form in search_forms(word))
+    return "-".join(keys) or PLACEHOLDER
+
+
+def query_terms(query: str) -> list[str]:
+    """The Pagefind terms for a reader's query (mirrors archiveSearch's normalisation in JS)."""
+    return list(dict.fromkeys(search_key(word) + SEARCH_END for word in search_words(query)))
+
+
+# Pagefind 1.5 indexes every metadata field for search. The original text, kept for excerpts,
+# is stored with no word characters at all (Arabic letters as Braille patterns, other printable
+# ASCII as box-drawing characters, anything else escaped), so it adds nothing to the index.
+_ARABIC, _ARABIC_AS = 0x0600, 0x2800
+_ASCII, _ASCII_AS, _ASCII_LAST = 0x21, 0x2500, 0x7E
+_ESCAPE_OPEN, _ESCAPE_CLOSE = "\u2580", "\u2581"
+
+
+class _HideTable(dict[int, str]):
+    """str.translate table for hide_words: fixed blocks for Arabic and ASCII, escapes for the rest."""
+
+    def __missing__(self, code: int) -> str:
+        if _ARABIC <= code <= _ARABIC + 0xFF:
+            value = chr(_ARABIC_AS + code - _ARABIC)
+        elif _ASCII <= code <= _ASCII_LAST:
+            value = chr(_ASCII_AS + code - _ASCII)
+        else:
+            value = _ESCAPE_OPEN + "".join(chr(_ASCII_AS + ord(d) - _ASCII) for d in f"{code:x}") + _ESCAPE_CLOSE
+        self[code] = value
+        return value
+
+
+_HIDE = _HideTable()
+
+
+def hide_words(text: str) -> str:
+    """Encode text (without whitespace) so that it holds no word characters; see reveal_words."""
+    return text.translate(_HIDE)
+
+
+def reveal_words(text: str) -> str:
+    """Decode hide_words (mirrored by search.js)."""
+    out, i = [], 0
+    while i < len(text):
+        code = ord(text[i])
+        if text[i] == _ESCAPE_OPEN:
+            end = text.index(_ESCAPE_CLOSE, i)
+            out.append(chr(int("".join(chr(ord(d) - _ASCII_AS + _ASCII) for d in text[i + 1:end]), 16)))
+            i = end
+        elif _ARABIC_AS <= code <= _ARABIC_AS + 0xFF:
+            out.append(chr(_ARABIC + code - _ARABIC_AS))
+        elif _ASCII_AS <= code <= _ASCII_AS + _ASCII_LAST - _ASCII:
+            out.append(chr(_ASCII + code - _ASCII_AS))
+        else:
+            out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def _meta(kind: str, name: str, value: str) -> str:
+    return f'<meta data-pagefind-{kind}="{name}[content]" content="{html.escape(value)}">\n'
+
+
+def filter_names(articles: Sequence[Article]) -> FilterNames:
+    """One spelling per section, source and place, as on their listing pages ('د.ب.أ' = 'د ب أ')."""
+    return {kind: collections.display_names([getattr(a, kind) for a in articles if getattr(a, kind)])
+            for kind in FILTERS}
+
+
+def _filter_value(names: FilterNames | None, kind: str, value: str) -> str:
+    if not value or names is None:
+        return value
+    return names[kind].get(collections.term_key(value), value)
+
+
+def index_source(article: Article, date_label: str, names: FilterNames | None = None) -> str:
+    """The page Pagefind indexes for one article: normalised words, original text as metadata."""
+    title, rest = article_chunks(article)
+    filters = {kind: _filter_value(names, kind, getattr(article, kind)) for kind in FILTERS}
+    filters["year"] = article.year
+    metas = {"title": article.title, "text": " ".join(map(hide_words, title + rest)), "tn": str(len(title)),
+             "date": date_iso(article.date) if article.date else "", "date_label": date_label,
+             "section": filters["section"], "source": filters["source"], "place": filters["place"]}
+    head = "".join(_meta("meta", k, v) for k, v in metas.items() if v)
+    head += "".join(_meta("filter", k, v) for k, v in filters.items() if v)
+    head += _meta("sort", "date", date_iso(article.date) if article.date else "0000")
+    words = " ".join(index_token(c) for c in rest)
+    return (f'<!DOCTYPE html>\n<html lang="{INDEX_LANGUAGE}">\n<head>\n<meta charset="utf-8">\n{head}'
+            f"</head>\n<body>\n<main data-pagefind-body>\n"
+            f"<h1>{html.escape(' '.join(index_token(c) for c in title))}</h1>\n"
+            f"<p>{html.escape(words)}</p>\n</main>\n</body>\n</html>\n")
+
+
+# ---------------------------------------------------------------- bundles
+
+
+def plan_bundles(articles: Sequence[Article], split_above: int | None = None) -> list[Bundle]:
+    """Group articles into bundles of at most `split_above`, newest first, whole years together.
+
+    A small archive has one bundle, `pagefind/`. A large one gets `pagefind/` (the newest
+    articles), then `pagefind-2/`, `pagefind-3/`…, each a run of consecutive dates, so that
+    indexing memory stays bounded and results sorted by date can be merged in bundle order.
+    """
+    limit = split_above or SPLIT_ABOVE
+    ordered = collections.newest_first(articles)
+    groups: list[list[Article]] = []
+    for _year, run in _runs_by_year(ordered):
+        if groups and len(groups[-1]) + len(run) <= limit:
+            groups[-1].extend(run)
+            continue
+        for start in range(0, len(run), limit):
+            groups.append(run[start:start + limit])
+    return [Bundle(BUNDLE if n == 1 else f"{BUNDLE}-{n}", tuple(group)) for n, group in enumerate(groups, 1)]
+
+
+def _runs_by_year(ordered: list[Article]) -> Iterator[tuple[str, list[Article]]]:
+    run: list[Article] = []
+    for article in ordered:
+        if run and article.year != run[-1].year:
+            yield run[-1].year, run
+            run = []
+        run.append(article)
+    if run:
+        yield run[-1].year, run
+
+
+def run_pagefind(source: Path, bundle: Path) -> None:
+    """Index the pages under `source` into `bundle` with the Pagefind CLI; raise SearchError on failure."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(bundle),
+               "--keep-index-url", "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SearchError(f"could not run Pagefind: {exc}") from exc
+    if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise SearchError(f"Pagefind failed to index the site ({detail[0]}); "
+                          f"install it with: pip install 'pagefind[bin]=={PAGEFIND_VERSION}'")
+
+
+def build_bundle(bundle: Bundle, renderer: Renderer, output: Output, names: FilterNames | None = None,
+                 for_disk: bool = True) -> None:
+    """Write one bundle's index sources to a temporary folder, index them, copy the result in.
+
+    With `for_disk`, every bundle file also gets its `.js` twin for pages opened from disk.
+    """
+    with tempfile.TemporaryDirectory(prefix="akhbar-search-") as tmp:
+        source, built = Path(tmp) / "site", Path(tmp) / "bundle"
+        for article in bundle.articles:
+            target = source / article.url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            page = index_source(article, renderer.format_date(article.date), names)
+            target.write_text(page, encoding="utf-8")
+        run_pagefind(source, built)
+        reproducible(built)
+        for path in sorted(p for p in built.rglob("*") if p.is_file()):
+            rel = path.relative_to(built).as_posix()
+            if UNUSED.match(rel):
+                continue
+            data = path.read_bytes()
+            output.write(f"{bundle.folder}/{rel}", data)
+            for name, text in file_twins(rel, data) if for_disk else ():
+                output.write(f"{bundle.folder}/{name}", text)
+
+
+def build_index(articles: Sequence[Article], renderer: Renderer, output: Output,
+                split_above: int | None = None) -> list[Bundle]:
+    """Build every search bundle into the staging folder; return the bundles.
+
+    A site built with `index_links: false` is for servers only, so it gets no file:// twins.
+    """
+    bundles = plan_bundles(articles, split_above)
+    names = filter_names(articles)
+    for bundle in bundles:
+        build_bundle(bundle, renderer, output, names, for_disk=renderer.settings.index_links)
+    return bundles
+
+
+# ---------------------------------------------------------------- the search page
+
+
+def search_page(articles: Sequence[Article], split_above: int | None = None) -> Page:
+    """The search page; it names the bundles so that archiveSearch can load them all."""
+    folders = [bundle.folder + "/" for bundle in plan_bundles(articles, split_above)]
+    crumbs = [("الرئيسية", "index.html")]
+    return Page(SEARCH_PAGE, "search.html", "البحث في الأرشيف", {"bundles": " ".join(folders)}, crumbs)

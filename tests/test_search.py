@@ -1,0 +1,318 @@
+"""Search: Arabic normalisation for the index and the query, index sources, bundles, and builds."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from akhbar import search
+from akhbar import site as pipeline
+from akhbar.arabic import SEARCH_END, search_fold, search_forms, search_key, search_words
+from akhbar.content import Article
+from akhbar.pagefind_bundle import (
+    CborMap,
+    SearchError,
+    cbor_decode,
+    cbor_encode,
+    classic_loader,
+    file_twins,
+    read_data,
+)
+from tests import tools
+
+ARTICLES = {
+    "content/gov.md": """
+        ---
+        title: والحكومة تعلن خطة جديدة
+        date: 2018-03-01
+        section: سياسة
+        source: سانا
+        place: دمشق
+        ---
+        قال المسؤولين إن للحكومة خطة، ومسئول آخر قال «لا».
+
+        ## عنوان فرعي
+
+        زار الوزير بيروت في ٢٠١٨ – ثم عاد.
+        """,
+    "content/old.txt": """
+        ---
+        date: 2017-05-02
+        section: اقتصاد
+        ---
+        أسعار النفط ترتفع
+
+        لندن - رويترز
+
+        ارتفعت أسعار النفط اليوم في الأسواق العالمية.
+        """,
+    "content/undated.md": "---\ntitle: خبر بلا تاريخ\n---\nنص قصير عن إسرائيل.\n",
+}
+
+
+def key_matches(query_word: str, article_word: str) -> bool:
+    """Does a query word find an article word (each folded and split as search does)?"""
+    (q,), (a,) = search_words(query_word), search_words(article_word)
+    return search_key(q) in search_forms(a)
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("الحكومة", "والحكومة"), ("حكومه", "للحكومة"), ("الحكومة", "حكومة"), ("والحكومة", "الحكومة"),
+        ("مسئول", "المسؤولين"), ("مسؤول", "مسئول"), ("إيران", "لإيران"), ("ايران", "إيران"),
+        ("اسرائيل", "وإسرائيل"), ("مُوسْكُو", "موسكو"), ("الحكـــومة", "بالحكومة"),
+        ("ﺩﻣﺸﻖ", "ودمشق"), ("٢٠١٨", "2018"), ("۲۰۱۸", "2018"), ("مصطفى", "مصطفي"), ("شىء", "شيء"),
+        ("التزام", "بالالتزام"), ("انتخاب", "الانتخابات"), ("ولاية", "الولايات"), ("THE", "the"),
+        ("بالرياض", "الرياض"), ("والقاهرة", "القاهرة"), ("وزير", "الوزير"), ("لبنان", "للبنان"),
+        ("\u200fموسكو", "موسكو"), ("كأس", "كاس"), ("آسيا", "أسيا"), ("سؤال", "سئال"),
+    ],
+)
+def test_a_query_finds_every_spelling_of_a_word(query: str, text: str) -> None:
+    assert key_matches(query, text)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("سلام", "سلامة"),  # no prefix matching: a key matches whole words only
+        ("بلد", "ولد"),  # a clitic is read off only when at least two letters remain
+        ("كانت", "أنت"),  # a query keeps its single-letter prefixes
+        ("مصر", "مصرف"),
+        ("الله", "له"),  # an article group is dropped from a query only when three letters remain
+    ],
+)
+def test_a_query_does_not_find_other_words(query: str, text: str) -> None:
+    assert not key_matches(query, text)
+
+
+def test_search_words_split_compounds_and_drop_punctuation() -> None:
+    assert search_words("العربية.نت (والحكومة)، #حمزة_لبيض") == ["العربيه", "نت", "والحكومه", "حمزه", "لبيض"]
+
+
+def test_fold_keeps_letters_that_differ() -> None:
+    assert search_fold("قال") != search_fold("كال")
+    assert search_fold("ء") == "ء"
+
+
+@given(st.text(max_size=40))
+def test_search_key_is_idempotent_and_among_the_forms(text: str) -> None:
+    for word in search_words(text):
+        key = search_key(word)
+        assert search_key(key) == key
+        assert key in search_forms(word)
+        assert all(search_key(form) == form for form in search_forms(word))
+
+
+# ---------------------------------------------------------------- index sources
+
+
+def test_each_chunk_becomes_exactly_one_token() -> None:
+    for chunk in ("والحكومة", "(الحكومة)،", "العربية.نت", "–", "«", "2018", "ـــ"):
+        token = search.index_token(chunk)
+        assert token and not re.search(r"\s", token)
+    assert search.index_token("–") == search.PLACEHOLDER
+    assert search.index_token("والحكومات").split("-") == [f"حكوم{SEARCH_END}", f"حكومات{SEARCH_END}",
+                                                         f"حكومه{SEARCH_END}"]
+
+
+def test_query_terms_reduce_and_mark_every_word() -> None:
+    assert search.query_terms("والحكومة الحكومة مسئول") == [f"حكومه{SEARCH_END}", f"مسءول{SEARCH_END}"]
+    assert search.query_terms(" ؟! ") == []
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc", "Cs")), max_size=60))
+def test_hidden_text_has_no_word_characters_and_round_trips(text: str) -> None:
+    hidden = search.hide_words(text)
+    assert not re.search(r"\w", hidden)
+    assert search.reveal_words(hidden) == text
+
+
+def test_index_source_keeps_positions_and_metadata() -> None:
+    article = Article("content/x.md", "x", "والحكومة: خطة", body_html="<p>نص <em>الخبر</em> – هنا</p>",
+                      section="سياسة", source="سانا", place="دمشق", url="articles/x/index.html")
+    page = search.index_source(article, "1 آذار 2018")
+    text = re.search(r'data-pagefind-meta="text\[content\]" content="([^"]*)"', page).group(1)
+    units = [search.reveal_words(u) for u in text.split(" ")]
+    assert units == ["والحكومة:", "خطة", "نص", "الخبر", "–", "هنا"]
+    body = re.search(r"<h1>(.*)</h1>\n<p>(.*)</p>", page)
+    assert len(body.group(1).split()) + len(body.group(2).split()) == len(units)
+    assert '<html lang="und">' in page
+    for needle in ('data-pagefind-filter="section[content]" content="سياسة"',
+                   'data-pagefind-meta="tn[content]" content="2"', 'data-pagefind-sort="date[content]" content="0000"'):
+        assert needle in page
+
+
+def dated(slug: str, day: str) -> Article:
+    from akhbar.content import parse_date
+
+    return Article(f"content/{slug}.md", slug, slug, date=parse_date(day) if day else None)
+
+
+def test_a_small_archive_has_one_bundle() -> None:
+    bundles = search.plan_bundles([dated("a", "2018-01-01"), dated("b", "2017-01-01")])
+    assert [(b.folder, len(b.articles)) for b in bundles] == [("pagefind", 2)]
+
+
+def test_an_empty_archive_has_no_bundle_and_a_search_page_that_says_so(make_site, tmp_path: Path) -> None:
+    assert search.plan_bundles([]) == []
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(make_site({})), out)
+    assert not (out / "pagefind").exists()
+    assert 'data-bundles=""' in (out / "search/index.html").read_text()
+
+
+def test_a_large_archive_is_split_by_date_keeping_years_together() -> None:
+    articles = [dated(f"a{n}", f"{2015 + n % 4}-0{1 + n % 9}-1{n % 10}") for n in range(40)] + [dated("u", "")]
+    bundles = search.plan_bundles(articles, split_above=12)
+    assert bundles[0].folder == "pagefind" and [b.folder for b in bundles[1:]] == [
+        f"pagefind-{n}" for n in range(2, len(bundles) + 1)]
+    assert all(len(b.articles) <= 12 for b in bundles)
+    flat = [a for b in bundles for a in b.articles]
+    assert sorted(map(id, flat)) == sorted(map(id, articles))
+    keys = [a.sort_key for a in flat if a.date]
+    assert keys == sorted(keys, reverse=True)  # bundle order is date order
+
+
+# ---------------------------------------------------------------- Pagefind's files
+
+
+def test_cbor_round_trips() -> None:
+    value = ["1.5.2", [["und_1", 626], ["und_2", 0]], CborMap([("a", [1, -3, b"x", None, True])]), 70000]
+    decoded, end = cbor_decode(cbor_encode(value))
+    assert end == len(cbor_encode(value))
+    assert cbor_encode(decoded) == cbor_encode(value)
+
+
+def test_classic_loader_rewrites_the_module() -> None:
+    module = "let a=import.meta.url;async function search(){return fetch(a)};var x=1;export{search,x};"
+    classic = classic_loader(module)
+    assert "export" not in classic and "import.meta" not in classic
+    assert "window.akhbarPagefind = { search, x };" in classic
+    with pytest.raises(SearchError):
+        classic_loader("import x from './y.js'; export{x};")
+
+
+def test_file_twins_cover_every_data_file() -> None:
+    assert [name for name, _ in file_twins("fragment/und_1.pf_fragment", b"\x1f\x8b")] == ["fragment/und_1.pf_fragment.js"]
+    assert list(file_twins("pagefind-worker.js", b"")) == []
+
+
+# ---------------------------------------------------------------- whole builds
+
+
+def fragments(bundle: Path) -> list[dict]:
+    return [json.loads(gzip.decompress(p.read_bytes())[12:]) for p in sorted((bundle / "fragment").glob("*.pf_fragment"))]
+
+
+@pytest.fixture
+def built(make_site, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(make_site(ARTICLES)), out)
+    return out
+
+
+def test_build_writes_the_bundle_the_twins_and_the_search_page(built: Path) -> None:
+    bundle = built / "pagefind"
+    for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "pagefind-entry.json.js",
+                 "pagefind-file.js", "wasm.unknown.pagefind", "wasm.unknown.pagefind.js"):
+        assert (bundle / name).is_file(), name
+    data = [p for p in bundle.rglob("*") if p.suffix in (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta")]
+    assert data and all(Path(f"{p}.js").is_file() for p in data)
+    assert not list(bundle.glob("pagefind-ui.*")) and not list(bundle.glob("pagefind-component-ui.*"))
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["version"] == "1.5.2" and entry["languages"]["und"]["page_count"] == 3
+    page = (built / "search/index.html").read_text()
+    assert 'data-bundles="pagefind/"' in page and 'name="q"' in page and '<label for="search-q">' in page
+
+
+def test_only_articles_are_indexed_and_positions_match_the_original_words(built: Path) -> None:
+    found = fragments(built / "pagefind")
+    assert sorted(f["url"] for f in found) == ["/articles/gov/index.html", "/articles/old/index.html",
+                                              "/articles/undated/index.html"]
+    for fragment in found:
+        units = [search.reveal_words(u) for u in fragment["meta"]["text"].split(" ")]
+        tokens = fragment["content"].split(" ")
+        assert len(tokens) == len(units)
+        for unit, token in zip(units, tokens, strict=True):
+            assert token.rstrip(".") == search.index_token(unit)
+
+
+def test_every_page_offers_the_search_box(built: Path) -> None:
+    for rel in ("index.html", "articles/gov/index.html", "archive/index.html", "404.html"):
+        page = (built / rel).read_text()
+        assert 'class="site-search"' in page and 'for="site-search-q"' in page, rel
+
+
+def test_filters_and_sort_values_are_indexed(built: Path) -> None:
+    bundle = built / "pagefind"
+    meta = read_data(next(bundle.glob("*.pf_meta")))
+    assert [name for name, _ in meta[3]] == ["place", "section", "source", "year"]
+    years = read_data(next(p for p in (bundle / "filter").glob("*.pf_filter") if read_data(p)[0] == "year"))
+    assert [value for value, _pages in years[1]] == ["2017", "2018"]
+
+
+def test_search_false_builds_no_index_and_no_search_box(make_site, tmp_path: Path) -> None:
+    root = make_site({**ARTICLES, "site.yaml": "title: ت\nbase_url: https://example.org/\nsearch: false\n"})
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(root), out)
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert "site-search" not in (out / "index.html").read_text()
+
+
+def test_server_only_sites_get_no_disk_twins(make_site, tmp_path: Path) -> None:
+    root = make_site({**ARTICLES, "site.yaml": "title: ت\nbase_url: https://example.org/\nindex_links: false\n"})
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(root), out)
+    assert (out / "pagefind/pagefind.js").is_file()
+    assert not list((out / "pagefind").rglob("*.pf_fragment.js")) and not (out / "pagefind/pagefind-file.js").exists()
+
+
+def test_a_failed_index_leaves_the_previous_site(make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(ARTICLES)
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(root), out)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+
+    def broken(source: Path, bundle: Path) -> None:
+        raise SearchError("Pagefind failed to index the site (simulated)")
+
+    monkeypatch.setattr(search, "run_pagefind", broken)
+    with pytest.raises(SearchError):
+        pipeline.build(pipeline.load(root), out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_pagefind_failure_is_reported_for_the_editor(tmp_path: Path) -> None:
+    with pytest.raises(SearchError, match="pagefind"):
+        search.run_pagefind(tmp_path / "missing", tmp_path / "bundle")
+
+
+def test_split_archives_build_one_bundle_per_run_of_dates(make_site, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 2)
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(make_site(ARTICLES)), out)
+    assert (out / "pagefind/pagefind-entry.json").is_file() and (out / "pagefind-2/pagefind-entry.json").is_file()
+    assert 'data-bundles="pagefind/ pagefind-2/"' in (out / "search/index.html").read_text()
+    urls = [f["url"] for b in ("pagefind", "pagefind-2") for f in fragments(out / b)]
+    assert sorted(urls) == ["/articles/gov/index.html", "/articles/old/index.html", "/articles/undated/index.html"]
+
+
+def test_the_disk_loader_is_valid_javascript(built: Path) -> None:
+    node = tools.require("node", "node is missing: install Node.js (scripts/setup-system.sh)")
+    for name in ("pagefind/pagefind-file.js", "assets/js/search.js", "assets/js/search-page.js",
+                 "assets/js/search-normalise.js", "pagefind/pagefind-entry.json.js"):
+        done = subprocess.run([node, "--check", str(built / name)], capture_output=True, text=True)
+        assert done.returncode == 0, (name, done.stderr)
