@@ -1,0 +1,217 @@
+"""The publishing stage of a build: share cards, redirects, feeds, sitemaps, robots.txt, CNAME and the
+size check against GitHub Pages, plus the template helpers that link pages to all of these."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from . import aliases, cards, feeds, share
+from .arabic import language_direction
+from .content import Article
+from .output import Output
+from .problems import Problems
+from .render import Page, Renderer
+
+PAGES_LIMIT = 1_000_000_000  # GitHub Pages publishes sites of at most 1 GB
+PAGES_WARN = 0.8  # warn from this share of the limit
+LOGO = "assets/logo.png"
+SITE_CARD = "assets/card.png"
+NOT_IN_SITEMAP = frozenset({"404.html"})
+
+
+@dataclass
+class PublishReport:
+    """What the publishing stage did, for the build summary."""
+
+    cards_drawn: int = 0
+    cards_reused: int = 0
+    card_seconds: float = 0.0
+    feeds: int = 0
+    sitemap_files: int = 0
+    redirects: int = 0
+    problems: Problems = field(default_factory=Problems)
+
+
+def default_cache() -> Path:
+    """Where share cards are kept between builds: the user's cache, never the site folder.
+
+    Cards are stored under a hash of everything drawn on them, so sites may share the folder.
+    """
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "akhbar" / "cards"
+
+
+def card_path(article: Article) -> str:
+    """Where an article's share card goes: beside its page (articles/x/card.png, 2018/x.card.png)."""
+    if article.url.endswith("index.html"):
+        return article.url[: -len("index.html")] + "card.png"
+    return posixpath.splitext(article.url)[0] + ".card.png"
+
+
+def pages_size_note(size: int) -> str:
+    """The build's size as a share of GitHub Pages' limit, e.g. '1% of GitHub Pages' 1 GB'."""
+    share_of = size / PAGES_LIMIT
+    shown = f"{share_of:.0%}" if share_of >= 0.01 else "<1%"
+    return f"{shown} of GitHub Pages' 1 GB"
+
+
+class Share:
+    """Template helpers for share tags: card and logo addresses, locales, NewsArticle JSON-LD."""
+
+    def __init__(self, publisher: Publisher):
+        self.p = publisher
+
+    def card(self, article: Article) -> str | None:
+        return self.p.absolute(card_path(article)) if self.p.fonts else None
+
+    def site_card(self) -> str | None:
+        return self.p.absolute(SITE_CARD) if self.p.fonts or self.p.own_static(SITE_CARD) else None
+
+    def locale(self, language: str) -> str:
+        return share.og_locale(language or self.p.settings.language)
+
+    def description(self, article: Article) -> str:
+        return share.description(article)
+
+    def news_article(self, article: Article) -> Markup:
+        settings = self.p.settings
+        logo = self.p.absolute(LOGO) if self.p.fonts or self.p.own_static(LOGO) else None
+        publisher = share.publisher_of(settings.publisher, settings.base_url, logo, cards.LOGO_SIZE)
+        data = share.news_article(article, self.p.absolute(article.url), settings.language, publisher,
+                                  self.card(article))
+        return share.json_ld(data)
+
+
+class Publisher:
+    """Collects what the pages need to know, then writes everything that is not a page."""
+
+    def __init__(self, site: Any, renderer: Renderer, nav: Any, cache: Path | None = None):
+        self.site = site
+        self.settings = site.settings
+        self.renderer = renderer
+        self.absolute = renderer.urls.absolute
+        self.report = PublishReport()
+        self.fonts, note = cards.find_fonts()
+        if note:
+            self.report.problems.warning("share cards", 0, note)
+        self.cache = cards.CardCache(cache if cache is not None else default_cache())
+        sections = getattr(nav, "terms", {}).get("section", [])
+        ordered = getattr(nav, "ordered", None) or sorted(site.articles, key=lambda a: a.sort_key, reverse=True)
+        self.feeds = feeds.plan_feeds(self.settings.title, ordered, sections, self.settings.feed_size)
+        self.feed_paths = {f.page: f for f in self.feeds}
+        self.sitemap: list[feeds.SitemapEntry] = []
+        renderer.env.globals.update(share=Share(self), feed_links=self.feed_links)
+
+    def own_static(self, rel: str) -> bool:
+        """Does the site's static/ folder bring this file itself?"""
+        return (self.site.root / "static" / rel).is_file()
+
+    def feed_links(self, page: Page) -> list[tuple[str, str]]:
+        """(title, path) of the feeds a page announces: the whole archive's and its section's."""
+        links = [(self.feeds[0].title, self.feeds[0].path)]
+        by_kind = page.data.get("terms")  # an article's terms by kind (a taxonomy page has a list)
+        terms = list(by_kind.get("section", [])) if isinstance(by_kind, dict) else []
+        if page.data.get("term") is not None:
+            terms.append(page.data["term"])
+        for term in terms:
+            feed = self.feed_paths.get(getattr(term, "path", ""))
+            if feed is not None and (feed.title, feed.path) not in links:
+                links.append((feed.title, feed.path))
+        return links
+
+    def saw(self, page: Page) -> None:
+        """Note a written page for the sitemap (redirects and the 404 page stay out)."""
+        if page.path in NOT_IN_SITEMAP or page.data.get("redirect"):
+            return
+        article = page.data.get("article")
+        dates = [article] if article is not None else page.data.get("articles") or []
+        newest = max((a for a in dates if a.date), key=lambda a: a.sort_key, default=None)
+        lastmod = feeds.w3c_date(newest.date) if newest is not None else ""
+        loc = self.absolute(page.path)
+        if len(loc) > feeds.MAX_LOC:
+            self.report.problems.warning(page.path, 0, f"the page's address is {len(loc):,} characters long; "
+                                         f"sitemaps take at most {feeds.MAX_LOC:,}, so it was left out",
+                                         "shorten the article's slug")
+            return
+        self.sitemap.append(feeds.SitemapEntry(loc, lastmod))
+
+    def write(self, output: Output) -> PublishReport:
+        """Write redirects, cards, feeds, sitemaps, robots.txt and CNAME into the staging folder."""
+        self.write_redirects(output)
+        self.write_cards(output)
+        self.write_feeds(output)
+        for path, text in feeds.sitemap_files(self.sitemap, self.absolute):
+            output.write(path, text)
+            self.report.sitemap_files += 1
+        output.write(feeds.ROBOTS, feeds.robots_txt(self.absolute(feeds.SITEMAP)))
+        if self.settings.cname:
+            output.write("CNAME", self.settings.cname + "\n")
+        return self.report
+
+    def write_redirects(self, output: Output) -> None:
+        for redirect in getattr(self.site, "redirects", []):
+            output.write(redirect.path, self.renderer.render(aliases.redirect_page(redirect)))
+            self.report.redirects += 1
+
+    def write_feeds(self, output: Output) -> None:
+        settings = self.settings
+        for feed in self.feeds:
+            text = feeds.atom_feed(feed, self.absolute, settings.language, settings.publisher,
+                                   settings.description, share.description)
+            output.write(feed.path, text)
+            self.report.feeds += 1
+
+    def write_cards(self, output: Output) -> None:
+        """Every article's card (drawn, or reused from the cache), the site's card and its logo."""
+        if self.fonts is None:
+            return
+        started = time.perf_counter()
+        articles = sorted(self.site.articles, key=lambda a: a.url)
+        texts = [self.card_text(a) for a in articles] + [self.site_card_text()]
+        targets = [card_path(a) for a in articles] + [SITE_CARD]
+        stats = cards.CardStats()
+        for target, data in zip(targets, cards.render_cards(texts, self.fonts, self.cache, stats), strict=True):
+            if target != SITE_CARD or not self.own_static(SITE_CARD):
+                output.write(target, data)
+        if not self.own_static(LOGO):
+            output.write(LOGO, cards.draw_logo(self.settings.title, self.fonts, self.rtl(self.settings.language)))
+        self.report.cards_drawn += stats.drawn
+        self.report.cards_reused += stats.reused
+        self.report.card_seconds += time.perf_counter() - started
+
+    def rtl(self, language: str) -> bool:
+        return language_direction(language) == "rtl"
+
+    def host(self) -> str:
+        parts = urlsplit(self.settings.base_url)
+        return (parts.netloc + parts.path).rstrip("/")
+
+    def card_text(self, article: Article) -> cards.CardText:
+        """What an article's card shows: headline; date, place and source; the site's name."""
+        date = self.renderer.format_date(article.date) if article.date else ""
+        footer = " · ".join(part for part in (date, article.place, article.source) if part)
+        return cards.CardText(article.title, footer, self.settings.title, self.host(),
+                              self.rtl(article.lang or self.settings.language),
+                              self.rtl(self.settings.language))
+
+    def site_card_text(self) -> cards.CardText:
+        settings = self.settings
+        rtl = self.rtl(settings.language)
+        return cards.CardText(settings.title, settings.description, settings.title, self.host(), rtl, rtl)
+
+    def check_size(self, size: int) -> None:
+        """Warn as the site nears GitHub Pages' 1 GB limit."""
+        if size >= PAGES_LIMIT * PAGES_WARN:
+            over = "is over" if size > PAGES_LIMIT else "is near"
+            self.report.problems.warning(
+                "build", 0, f"the site is {size / 1e6:,.0f} MB and {over} GitHub Pages' 1 GB limit",
+                "host it elsewhere, or split the archive (for example one site per decade)")
+

@@ -1,0 +1,61 @@
+/* Deep links (akhbar): beside each paragraph's "#" link, a button that copies the article's
+ * canonical address with the paragraph's anchor (https://…/articles/x/#p3). Without JavaScript
+ * the "#" link itself still leads to the paragraph. External file: no inline script (CSP). */
+(function () {
+  "use strict";
+  var canonical = document.querySelector('link[rel="canonical"]');
+  var base = (canonical ? canonical.href : location.href).split("#")[0];
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
+    }
+    return fallbackCopy(text);
+  }
+
+  function say(button, words) {
+    button.textContent = words;
+    status.textContent = words;
+    window.setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
+  }
+
+  var links = document.querySelectorAll("a.para-link");
+  for (var i = 0; i < links.length; i++) {
+    var link = links[i];
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-link";
+    button.setAttribute("data-label", "نسخ الرابط");
+    button.setAttribute("data-href", base + link.hash);
+    button.setAttribute("aria-label", "نسخ رابط الفقرة " + link.hash.replace("#p", ""));
+    button.textContent = "نسخ الرابط";
+    button.addEventListener("click", function (event) {
+      var target = event.currentTarget;
+      var address = target.getAttribute("data-href");
+      copy(address).then(function () {
+        target.setAttribute("data-copied", address);
+        say(target, "نُسخ الرابط");
+      }, function () {
+        window.prompt("انسخ الرابط:", address);
+      });
+    });
+    link.insertAdjacentElement("afterend", button);
+  }
+})();
