@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from .arabic import clean_text, headline_key, latin_digits
+from .arabic import CONTROL_CHARS, clean_text, headline_key, latin_digits
 from .problems import Problems
 from .yamltext import Entry, load_mapping
 
@@ -24,7 +25,8 @@ FRONT_MATTER_KEYS = (
 )
 SEE_ALSO_MARKER = headline_key("انظر ايضاً")
 MAX_SLUG_LENGTH = 200
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 50_000_000  # larger files are not read
+LARGE_FILE_BYTES = 5_000_000  # larger articles build, with a warning
 
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -107,13 +109,22 @@ def read_text(data: bytes, path: str, problems: Problems) -> str | None:
         problems.error(path, 1, "the file is empty", "delete it or give it a headline and text")
         return None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            problems.error(path, data[: exc.start].decode("utf-16", "ignore").count("\n") + 1,
+                           "the file starts as UTF-16 but is not valid UTF-16 (is it cut short?)",
+                           "save it again, as UTF-8")
+            return None
         problems.warning(path, 1, "the file is UTF-16; it was read, but UTF-8 is expected",
                          "convert it with: iconv -f UTF-16 -t UTF-8")
-        text = data.decode("utf-16")
     else:
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
+            utf16 = _looks_like_utf16(data)
             problems.error(path, line, "the file is not text (it contains NUL bytes)",
+                           f"it looks like {utf16} without a byte-order mark; convert it with: "
+                           f"iconv -f {utf16} -t UTF-8" if utf16 else
                            "remove it from content/ or replace it with the article's text")
             return None
         try:
@@ -121,12 +132,37 @@ def read_text(data: bytes, path: str, problems: Problems) -> str | None:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             hint = "convert it with: iconv -f UTF-8 -t UTF-8 -c"
-            if _looks_like_cp1256(data):
+            if exc.end == len(data) and "end of data" in exc.reason:
+                hint = "it ends in the middle of a character: is it cut short? save it again"
+            elif _looks_like_cp1256(data) and data[: exc.start].isascii():
                 hint = "it looks like Windows-1256; convert it with: iconv -f CP1256 -t UTF-8"
             problems.error(path, line, "the file is not valid UTF-8", hint)
             return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL_CHARS.search(text)
+    if control:
+        count = len(CONTROL_CHARS.findall(text))
+        problems.warning(path, text.count("\n", 0, control.start()) + 1,
+                         f"the file contains {count} control character(s) (the first is "
+                         f"U+{ord(control.group()):04X}); they were removed",
+                         "they are invisible and break feeds; delete them from the file")
+        text = CONTROL_CHARS.sub("", text)
     return unicodedata.normalize("NFC", text)
+
+
+def _looks_like_utf16(data: bytes) -> str | None:
+    """'UTF-16LE' or 'UTF-16BE' when NUL-bearing bytes read as UTF-16 text without a byte-order mark."""
+    if len(data) % 2:
+        return None
+    for name, nuls in (("UTF-16LE", data[1::2]), ("UTF-16BE", data[0::2])):
+        if nuls.count(0) * 2 >= data.count(0):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if not CONTROL_CHARS.search(text.replace("\r", "")):
+                return name
+    return None
 
 
 def _looks_like_cp1256(data: bytes) -> bool:
@@ -203,7 +239,8 @@ def _text_value(key: str, entry: Entry, path: str, problems: Problems) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        problems.error(path, entry.line, f"'{key}' must be text, not a list or mapping")
+        problems.error(path, entry.line, f"'{key}' must be text, not a list or mapping",
+                       "write the text after the key, in quotes if it starts with '[', '{' or '-'")
         return ""
     return clean_text(str(value)).strip()
 
@@ -213,7 +250,7 @@ def _list_value(key: str, entry: Entry, path: str, problems: Problems) -> list[s
     if value is None:
         return []
     if isinstance(value, str):
-        return [v.strip() for v in re.split(r"[,،]", value) if v.strip()]
+        return [clean_text(v).strip() for v in re.split(r"[,،]", value) if clean_text(v).strip()]
     if not isinstance(value, list):
         problems.error(path, entry.line, f"'{key}' must be a list, such as [سياسة, اقتصاد]")
         return []
@@ -253,7 +290,9 @@ def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Pr
             article.see_also.extend(_see_also_entries(entry, path, problems))
         elif key == "slug":
             slug = _text_value(key, entry, path, problems)
-            reason = check_slug(slug)
+            # check what was written: clean_text would silently drop direction marks
+            written = entry.value.strip() if isinstance(entry.value, str) else slug
+            reason = check_slug(unicodedata.normalize("NFC", written))
             if reason:
                 problems.error(path, entry.line, reason, "choose a slug like 'moscow-strikes-2017'")
             else:
@@ -261,7 +300,9 @@ def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Pr
         elif key == "source_url":
             url = _text_value(key, entry, path, problems)
             if url and not re.match(r"^https?://\S+$", url, re.IGNORECASE):
-                problems.error(path, entry.line, "source_url must be a web address starting with https://")
+                problems.error(path, entry.line, "source_url must be a web address starting with https://",
+                               "such as https://www.example.com/news/123; javascript:, data: and other "
+                               "kinds of address are refused")
             else:
                 article.source_url = url
         elif key == "lang":
@@ -285,7 +326,8 @@ def _see_also_entries(entry: Entry, path: str, problems: Problems) -> list[SeeAl
         else:
             text, teaser = item, ""
         if not isinstance(text, (str, int)) or not isinstance(teaser, str) or not str(text).strip():
-            problems.error(path, entry.line, "every see_also item must be a headline, a slug or an address")
+            problems.error(path, entry.line, "every see_also item must be a headline, a slug or an address",
+                           "write one item per line, such as: - قمة الرياض")
             continue
         out.append(SeeAlso(clean_text(str(text)).strip(), clean_text(teaser).strip(), entry.line))
     return out
@@ -296,14 +338,29 @@ def _see_also_entries(entry: Entry, path: str, problems: Problems) -> list[SeeAl
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
+_tokenize_blocks = _markdown.block.tokenize
 
 
-def _render_markdown(body: str, title_from_heading: bool) -> tuple[str, str, str]:
+def _tokenize_noting_depth(state: Any, start: int, end: int) -> None:
+    """markdown-it's block tokenizer, noting in env where maxNesting made it drop the rest."""
+    line = state.skipEmptyLines(start)
+    if (state.level >= _markdown.options.maxNesting and line < end
+            and state.sCount[line] >= state.blkIndent and "too_deep" not in state.env):
+        state.env["too_deep"] = line
+    _tokenize_blocks(state, start, end)
+
+
+_markdown.block.tokenize = _tokenize_noting_depth  # type: ignore[method-assign,assignment]
+
+
+def _render_markdown(body: str, title_from_heading: bool, env: dict[str, Any] | None = None,
+                     ) -> tuple[str, str, str]:
     """Render Markdown; return (html, first heading text, first paragraph text).
 
     With `title_from_heading`, a leading `# heading` is the headline and leaves the body.
+    `env["too_deep"]` is set to the 0-based line where nesting too deep for markdown-it begins.
     """
-    tokens = _markdown.parse(body)
+    tokens = _markdown.parse(body, {} if env is None else env)
     first_heading = ""
     lead = ""
     paragraph = 0
@@ -322,16 +379,18 @@ def _render_markdown(body: str, title_from_heading: bool) -> tuple[str, str, str
             paragraph += 1
             tok.attrSet("id", f"p{paragraph}")
             if not lead and i + 1 < len(tokens):
-                lead = tokens[i + 1].content
+                lead = _plain(tokens[i + 1])
     if drop_until >= 0:
         tokens = tokens[: drop_until - 2] + tokens[drop_until + 1:]
     rendered = _markdown.renderer.render(tokens, _markdown.options, {})
-    return rendered, first_heading, _plain(lead)
+    return rendered, first_heading, lead
 
 
-def _plain(markdown_inline: str) -> str:
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_inline)
-    return " ".join(re.sub(r"[*_`~]+", "", text).split())
+def _plain(inline: Token) -> str:
+    """The text a reader sees in an inline token: link texts and image descriptions, no markup."""
+    parts = [child.content or " " for child in inline.children or ()
+             if child.type in ("text", "code_inline", "image", "softbreak", "hardbreak")]
+    return " ".join("".join(parts).split())
 
 
 def _blocks(body: str, first_line: int) -> list[tuple[int, str]]:
@@ -415,7 +474,7 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
     if text is None:
         return None
     front, body, body_line = split_front_matter(text)
-    stem = Path(rel_path).stem
+    stem = unicodedata.normalize("NFC", Path(rel_path).stem)
     article = Article(path=rel_path, slug=stem, title="")
     entries: dict[str, Entry] = {}
     if front is not None:
@@ -430,11 +489,18 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
             problems.error(rel_path, 1, f"the file name cannot be used as the address: {reason}",
                            "rename the file or add a 'slug:' line to the front matter")
     if rel_path.endswith(".md"):
-        body_html, heading, lead = _render_markdown(body, title_from_heading=not article.title)
+        env: dict[str, Any] = {}
+        body_html, heading, lead = _render_markdown(body, not article.title, env)
+        if "too_deep" in env:
+            problems.warning(rel_path, body_line + env["too_deep"],
+                             f"the Markdown here is nested more than {_markdown.options.maxNesting} "
+                             "levels deep; the rest of the article was left out",
+                             "remove the extra '>' marks or list indentation")
         article.body_html, article.lead = body_html, lead
         article.title = article.title or clean_text(heading).strip()
     else:
-        blocks = [(line, clean_text(t)) for line, t in _blocks(body, body_line)]
+        # a block of nothing but direction marks (scrapers leave such lines) is no block at all
+        blocks = [(line, text) for line, t in _blocks(body, body_line) if (text := clean_text(t).strip())]
         if blocks and not article.title:
             article.title = blocks[0][1]
         _render_text(article, blocks[1:] if blocks else [])

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from .arabic import headline_key
 from .content import Article, SeeAlso, as_datetime
-from .problems import Problems
+from .problems import Problems, shown
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Unresolved:
     entry: SeeAlso
 
     def format(self) -> str:
-        return f"{self.article.path}:{self.entry.line}: no article has the headline «{self.entry.text}»"
+        return shown(f"{self.article.path}:{self.entry.line}: no article has the headline «{self.entry.text}»")
 
 
 class LinkIndex:

@@ -6,7 +6,11 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 MARKER = ".akhbar-build"
 _RENAME_EXCHANGE = 2
@@ -38,6 +42,24 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _remove(folder: Path) -> None:
+    """Delete a folder a build made, its marker last: one cut short by a kill is still known as ours."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for child in folder.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    (folder / MARKER).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _ours(folder: Path) -> bool:
@@ -77,7 +99,7 @@ class Output:
             if kind.endswith(".old") and not self.out.exists():
                 os.rename(leftover, self.out)
             else:
-                shutil.rmtree(leftover, ignore_errors=True)
+                _remove(leftover)
 
     def start(self) -> None:
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -115,15 +137,36 @@ class Output:
                 old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
                 os.rename(self.out, old)
                 os.rename(self.staging, self.out)
-                shutil.rmtree(old, ignore_errors=True)
+                _remove(old)
                 return
-            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous site
+            _remove(self.staging)  # now holds the previous site
         else:
             os.rename(self.staging, self.out)
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove(self.staging)
 
 
 def posixjoin(a: str, b: str) -> str:
     return f"{a.rstrip('/')}/{b}" if a else b
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """Write one file outside the site (a cache entry, a zip) so readers never see it half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False)
+    try:
+        with handle:
+            yield handle
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def store_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` in one step (see atomic_file)."""
+    with atomic_file(path) as handle:
+        handle.write(data)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# Characters a terminal would act on or hide: controls, direction overrides, line separators.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
 class Level(StrEnum):
@@ -25,7 +29,12 @@ class Problem:
         text = f"{where}: {self.level.value}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return shown(text)
+
+
+def shown(text: str) -> str:
+    """Text safe to print on one terminal line: invisible and control characters as <U+202E>."""
+    return _UNSHOWN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 @dataclass

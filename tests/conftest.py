@@ -43,7 +43,7 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own archive, built once into a temporary folder (never into the tree)."""
     out = tmp_path_factory.mktemp("bundled") / "public"
     loaded = pipeline.load(REPO_ROOT)
-    pipeline.build(loaded, out)
+    pipeline.build(loaded, out, cache=out.parent / "cache")  # share cards are cached outside the tree
     return out
 
 

@@ -158,7 +158,8 @@ def test_build_prints_summary_with_articles_pages_unresolved_warnings_seconds(
     printed = capsys.readouterr()
     summary = printed.out.strip().splitlines()[-1]
     match = re.fullmatch(
-        r"Built 3 articles, (\d+) pages \(\d+\.\d MB in (\d+) files\) into (.+) in \d+\.\d s; "
+        r"Built 3 articles, (\d+) pages \(\d+\.\d MB in (\d+) files, <1% of GitHub Pages' 1 GB\) "
+        r"into (.+) in \d+\.\d s; "
         r"1 unresolved \"see also\" entries, 1 warnings\.", summary)
     assert match, summary
     assert int(match.group(1)) >= 3 + 1  # the articles and at least the home page
