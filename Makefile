@@ -47,7 +47,7 @@ lint: venv
 
 # Build output and caches; `distclean` also drops .venv and node_modules.
 clean:
-	rm -rf public .public.* build dist *.egg-info .cache .pytest_cache .ruff_cache .mypy_cache
+	rm -rf public public.zip .public.* build dist *.egg-info .cache .pytest_cache .ruff_cache .mypy_cache
 	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
 	  -type d -name __pycache__ -prune -exec rm -rf {} +
 

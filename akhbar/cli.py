@@ -14,7 +14,7 @@ from .problems import Problem, Problems, SiteError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 SHOWN_BY_DEFAULT = 20
-COMMANDS = ("build", "check", "import")
+COMMANDS = ("build", "check", "import", "bundle")
 
 
 def _parser(default_site: Path) -> argparse.ArgumentParser:
@@ -39,6 +39,16 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     site_options(build)
     build.add_argument("--out", type=Path, help="output folder (default: public/ inside the site folder)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    bundle = commands.add_parser(
+        "bundle", help="build the site, then zip it for reading offline",
+        description="Build the site into --out, then write a zip of it that a reader unpacks and opens "
+                    "from disk (index.html), search included.")
+    site_options(bundle)
+    bundle.add_argument("--out", type=Path, help="output folder (default: public/ inside the site folder)")
+    bundle.add_argument("--zip", type=Path, help="the zip to write (default: the output folder's name + .zip "
+                                                 "beside it); its files sit in a folder named like the zip")
+    bundle.add_argument("--quiet", action="store_true", help="no progress bar")
 
     check = commands.add_parser("check", help="report problems without writing anything",
                                 description="Read and check the site; write nothing.")
@@ -71,7 +81,7 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     command = args.command
     if command == "import":
         return _import(args)
-    return _build(args, write=command == "build")
+    return _build(args, write=command in ("build", "bundle"))
 
 
 def _print_problems(problems: Problems, verbose: bool, stream: TextIO) -> None:
@@ -118,6 +128,7 @@ def _progress(label: str, enabled: bool):  # type: ignore[no-untyped-def]
 
 def _build(args: argparse.Namespace, write: bool) -> int:
     from . import site as pipeline
+    from .publishing import pages_size_note
 
     root = args.site.resolve()
     show_progress = write and not getattr(args, "quiet", False)
@@ -144,12 +155,39 @@ def _build(args: argparse.Namespace, write: bool) -> int:
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    _print_published(result, args.verbose)
     print(
         f"Built {len(loaded.articles)} articles, {result.pages} pages "
-        f"({result.bytes / 1e6:.1f} MB in {result.files} files) into {_shown(out)} "
+        f"({result.bytes / 1e6:.1f} MB in {result.files} files, {pages_size_note(result.bytes)}) "
+        f"into {_shown(out)} "
         f"in {result.seconds:.1f} s; {len(loaded.unresolved)} unresolved \"see also\" entries, "
         f"{len(loaded.problems.warnings)} warnings."
     )
+    return _bundle(args, out) if args.command == "bundle" else EXIT_OK
+
+
+def _print_published(result, verbose: bool) -> None:  # type: ignore[no-untyped-def]
+    """The publishing stage's warnings and what it did (stdout keeps the one summary line)."""
+    report = result.published
+    if report is None:
+        return
+    _print_problems(report.problems, verbose, sys.stderr)
+    print(f"Share cards: {report.cards_drawn} drawn, {report.cards_reused} reused "
+          f"({report.card_seconds:.1f} s); {report.feeds} Atom feeds, {report.sitemap_files} sitemap files, "
+          f"{report.redirects} redirect pages.", file=sys.stderr)
+
+
+def _bundle(args: argparse.Namespace, out: Path) -> int:
+    from .bundle import write_zip
+
+    target = (args.zip or out.with_name(out.name + ".zip")).absolute()
+    try:
+        made = write_zip(out, target)
+    except (OSError, ValueError) as exc:
+        print(f"error: the zip could not be written: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Bundled {made.files} files ({made.bytes / 1e6:.1f} MB) into {_shown(target)}: "
+          f"unpack it and open {made.folder}/index.html in a browser.")
     return EXIT_OK
 
 

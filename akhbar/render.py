@@ -16,6 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from .arabic import arabic_digits, language_direction
 from .config import Settings
 from .content import Article, date_iso
+from .share import deep_links
 
 THEME = Path(__file__).parent / "theme"
 
@@ -78,6 +79,7 @@ class Renderer:
         )
         self.env.filters["digits"] = self.digits
         self.env.filters["iso"] = date_iso
+        self.env.filters["deep_links"] = deep_links  # a "#" link on every anchored paragraph
         self.env.globals["settings"] = settings
         self.env.globals["direction_of"] = language_direction
 
