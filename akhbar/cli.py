@@ -14,7 +14,7 @@ from .problems import Problem, Problems, SiteError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 SHOWN_BY_DEFAULT = 20
-COMMANDS = ("build", "check", "import", "bundle")
+COMMANDS = ("build", "check", "import", "bundle", "serve")
 
 
 def _parser(default_site: Path) -> argparse.ArgumentParser:
@@ -34,11 +34,20 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
         p.add_argument("-v", "--verbose", action="store_true",
                        help=f"list every warning and unresolved entry, not only the first {SHOWN_BY_DEFAULT}")
 
+    def build_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="leave out the search index and search page (as 'search: false' in site.yaml)")
+        p.add_argument("--clean", action="store_true",
+                       help="ignore what earlier builds left in the cache: parse and render everything")
+        p.add_argument("--jobs", type=_positive, metavar="N",
+                       help="worker processes for parsing and rendering (default: every core)")
+
     build = commands.add_parser("build", help="build the site into an output folder",
                                 description="Check the whole site, then write it to --out in one step.")
     site_options(build)
     build.add_argument("--out", type=Path, help="output folder (default: public/ inside the site folder)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build_options(build)
 
     bundle = commands.add_parser(
         "bundle", help="build the site, then zip it for reading offline",
@@ -49,6 +58,20 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     bundle.add_argument("--zip", type=Path, help="the zip to write (default: the output folder's name + .zip "
                                                  "beside it); its files sit in a folder named like the zip")
     bundle.add_argument("--quiet", action="store_true", help="no progress bar")
+    build_options(bundle)
+
+    serve = commands.add_parser(
+        "serve", help="build the site, serve it on 127.0.0.1 and rebuild it on every change",
+        description="Build the site into --out and serve that folder over HTTP for previewing. "
+                    "site.yaml, content/, templates/ and static/ are watched: every saved change is "
+                    "rebuilt and open pages reload by themselves; build errors show in the terminal "
+                    "and in the browser, over the last good build.")
+    site_options(serve)
+    serve.add_argument("--out", type=Path, help="output folder (default: public/ inside the site folder)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on; 0 picks a free one (default: %(default)s)")
+    serve.add_argument("--quiet", action="store_true", help="print only the address and errors")
 
     check = commands.add_parser("check", help="report problems without writing anything",
                                 description="Read and check the site; write nothing.")
@@ -68,6 +91,16 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None, default_site: Path | None = None) -> int:
     """Run the command line; return the exit code."""
     default_site = default_site or Path.cwd()
@@ -81,6 +114,10 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     command = args.command
     if command == "import":
         return _import(args)
+    if command == "serve":
+        from .serve import main as serve
+
+        return serve(args)
     return _build(args, write=command in ("build", "bundle"))
 
 
@@ -132,8 +169,19 @@ def _build(args: argparse.Namespace, write: bool) -> int:
 
     root = args.site.resolve()
     show_progress = write and not getattr(args, "quiet", False)
+    search, jobs, clean = getattr(args, "search", None), getattr(args, "jobs", None), getattr(args, "clean", False)
+    out = (getattr(args, "out", None) or root / "public").absolute()
+    digest = ""
+    if write:
+        from . import incremental
+
+        digest = incremental.input_digest(root, {"base_url": args.base_url, "search": search})
+        saved = None if clean else incremental.unchanged(root, out, digest)
+        if saved is not None:
+            return _unchanged(args, out, saved)
     try:
-        loaded = pipeline.load(root, args.base_url, _progress("reading", show_progress))
+        loaded = pipeline.load(root, args.base_url, _progress("reading", show_progress),
+                               search=search, jobs=jobs, cached=not clean)
     except SiteError as exc:
         _print_problems(exc.problems, args.verbose, sys.stderr)
         print("Nothing was written." if write else "The site has errors.", file=sys.stderr)
@@ -149,20 +197,44 @@ def _build(args: argparse.Namespace, write: bool) -> int:
               f"{len(loaded.unresolved)} unresolved \"see also\" entries, "
               f"{len(loaded.problems.warnings)} warnings.")
         return EXIT_OK
-    out = (args.out or root / "public").absolute()
     try:
-        result = pipeline.build(loaded, out, _progress("writing", show_progress))
+        result = pipeline.build(loaded, out, _progress("writing", show_progress), jobs=jobs,
+                                incremental_build=not clean)
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     _print_published(result, args.verbose)
-    print(
+    summary = (
         f"Built {len(loaded.articles)} articles, {result.pages} pages "
         f"({result.bytes / 1e6:.1f} MB in {result.files} files, {pages_size_note(result.bytes)}) "
         f"into {_shown(out)} "
         f"in {result.seconds:.1f} s; {len(loaded.unresolved)} unresolved \"see also\" entries, "
         f"{len(loaded.problems.warnings)} warnings."
     )
+    print(summary)
+    if result.reused:
+        print(f"Rendered {result.rendered} changed pages, reused {result.reused} unchanged ones; search index "
+              f"{'rebuilt' if result.search_indexed else 'unchanged'}.", file=sys.stderr)
+    incremental.remember(root, out, digest, {
+        "problems": loaded.problems, "unresolved": [u.format() for u in loaded.unresolved],
+        "published": result.published.problems if result.published else None,
+        "articles": len(loaded.articles), "pages": result.pages})
+    return _bundle(args, out) if args.command == "bundle" else EXIT_OK
+
+
+def _unchanged(args: argparse.Namespace, out: Path, saved: dict) -> int:  # type: ignore[type-arg]
+    """Nothing changed since the last build into `out`: say what that build said, write nothing."""
+    problems = saved["problems"]
+    _print_problems(problems, args.verbose, sys.stderr)
+    _print_unresolved_lines(saved["unresolved"], args.verbose)
+    if saved.get("published") is not None:
+        _print_problems(saved["published"], args.verbose, sys.stderr)
+    if args.strict and problems.warnings:
+        print("--strict: warnings count as errors.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Nothing changed since the last build: {saved['articles']} articles, {saved['pages']} pages "
+          f"in {_shown(out)} are up to date; {len(saved['unresolved'])} unresolved \"see also\" entries, "
+          f"{len(problems.warnings)} warnings. (Use --clean to build everything again.)")
     return _bundle(args, out) if args.command == "bundle" else EXIT_OK
 
 
@@ -199,14 +271,17 @@ def _shown(path: Path) -> str:
 
 
 def _print_unresolved(loaded, verbose: bool) -> None:  # type: ignore[no-untyped-def]
-    items = loaded.unresolved
+    _print_unresolved_lines([item.format() for item in loaded.unresolved], verbose)
+
+
+def _print_unresolved_lines(items: list[str], verbose: bool) -> None:
     if not items:
         return
     shown = items if verbose else items[:SHOWN_BY_DEFAULT]
     print(f"{len(items)} \"see also\" entries name no article in the site (shown as plain text):",
           file=sys.stderr)
     for number, item in enumerate(shown, 1):
-        print(f"{number:>4}. {item.format()}", file=sys.stderr)
+        print(f"{number:>4}. {item}", file=sys.stderr)
     if len(shown) < len(items):
         print(f"   … and {len(items) - len(shown)} more (use --verbose to list them all)", file=sys.stderr)
 

@@ -115,13 +115,29 @@ class Output:
             raise OutputError(f"refusing to write outside the output folder: {rel}")
         return target
 
-    def write(self, rel: str, data: bytes | str) -> None:
-        """Write one file of the new site."""
+    def write(self, rel: str, data: bytes | str) -> Path:
+        """Write one file of the new site; return where it went."""
         target = self._target(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         payload = data.encode("utf-8") if isinstance(data, str) else data
         target.write_bytes(payload)
         self.bytes_written += len(payload)
+        self.files_written += 1
+        return target
+
+    def link(self, rel: str, source: Path) -> None:
+        """Put an unchanged file of the previous site into the new one: a hard link, else a copy.
+
+        Builds never change a written file in place (they replace whole folders), so the two
+        sites may share it.
+        """
+        target = self._target(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(source, target)
+        self.bytes_written += target.stat().st_size
         self.files_written += 1
 
     def copy_tree(self, source: Path, rel: str = "") -> None:

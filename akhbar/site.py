@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import aliases, collections, links, publishing, search
+from . import aliases, collections, incremental, links, publishing, search
 from .config import Settings, load_settings
 from .content import ARTICLE_SUFFIXES, LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
 from .output import Output
-from .problems import Problems, SiteError
+from .problems import Problem, Problems, SiteError
 from .render import THEME, Page, Renderer, article_page
 
 Progress = Callable[[int, int], None]
@@ -37,6 +40,10 @@ class BuildResult:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    rendered: int = 0  # pages rendered by this build; the rest were unchanged and reused
+    reused: int = 0
+    search_indexed: bool = False  # the search index was built (not reused)
+    search_stale: bool = False  # defer_search kept an index older than the articles
     out: Path = field(default_factory=Path)
     published: publishing.PublishReport | None = None  # cards, feeds, sitemaps, redirects, size warnings
 
@@ -74,11 +81,17 @@ def article_files(root: Path, problems: Problems) -> Iterator[tuple[str, Path]]:
             yield rel, path
 
 
-def read_articles(root: Path, problems: Problems, progress: Progress | None = None) -> list[Article]:
-    """Parse every article; problems are collected, never raised."""
+def read_articles(root: Path, problems: Problems, progress: Progress | None = None,
+                  jobs: int | None = None, cached: bool = True) -> list[Article]:
+    """Parse every article; problems are collected, never raised.
+
+    Files parsed by an earlier build with the same bytes come from the parse cache; the rest
+    are parsed in worker processes when there are many.
+    """
     files = list(article_files(root, problems))
-    articles = []
-    for done, (rel, path) in enumerate(files, 1):
+    cache = incremental.ParseCache(incremental.state_dir(root) if cached else None)
+    slots: list[tuple[str, bytes, bytes, tuple[bytes | None, list[Problem]] | None]] = []
+    for rel, path in files:
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
@@ -90,15 +103,62 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
             problems.error(rel, 1, f"the file could not be read: {exc.strerror or exc}",
                            "check that it exists and that you may read it")
             continue
-        article = parse_article(rel, data, problems)
-        if article is not None:
-            articles.append(article)
-            if size > LARGE_FILE_BYTES:
-                problems.warning(rel, 1, f"the article is {size / 1e6:.1f} MB; it was built, but a page "
+        key = cache.key(rel, data)
+        slots.append((rel, data, key, cache.get(key)))
+    missing = [(rel, data) for rel, data, _key, found in slots if found is None]
+    parsed = iter(_parse_all(missing, jobs))
+    articles = []
+    for done, (rel, data, key, found) in enumerate(slots, 1):
+        if found is None:
+            found = next(parsed)
+            cache.put(key, *found)
+        pickled, found_problems = found
+        problems.items.extend(found_problems)
+        if pickled is not None:
+            articles.append(pickle.loads(pickled))
+            if len(data) > LARGE_FILE_BYTES:
+                problems.warning(rel, 1, f"the article is {len(data) / 1e6:.1f} MB; it was built, but a page "
                                  "this large is slow to open", "is it several articles in one? split it")
         if progress:
-            progress(done, len(files))
+            progress(done, len(slots))
+    cache.save()
     return articles
+
+
+def _parse_one(item: tuple[str, bytes]) -> tuple[bytes | None, list[Problem]]:
+    """Parse one file; the article comes back pickled, as the cache keeps it."""
+    rel, data = item
+    found = Problems()
+    article = parse_article(rel, data, found)
+    return (pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL) if article else None), found.items
+
+
+def _parse_all(items: list[tuple[str, bytes]], jobs: int | None) -> list[tuple[bytes | None, list[Problem]]]:
+    workers = worker_count(jobs)
+    if workers < 2 or len(items) < PARALLEL_FROM:
+        return [_parse_one(item) for item in items]
+    with _pool(workers) as pool:
+        return pool.map(_parse_one, items, chunksize=max(8, len(items) // (workers * 8)))
+
+
+PARALLEL_FROM = 400  # below this many files or pages, worker processes cost more than they save
+
+
+def worker_count(jobs: int | None) -> int:
+    """Worker processes to use: `jobs`, or every core this process may run on."""
+    if jobs:
+        return max(1, jobs)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _pool(workers: int) -> Any:
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return multiprocessing.get_context(method).Pool(workers)
 
 
 def permalink(settings: Settings, article: Article) -> str:
@@ -143,13 +203,20 @@ def assign_urls(settings: Settings, articles: list[Article], problems: Problems)
             owners[key] = article
 
 
-def load(root: Path, base_url: str | None = None, progress: Progress | None = None) -> Site:
-    """Gather and check everything; raise SiteError listing every problem before anything is written."""
+def load(root: Path, base_url: str | None = None, progress: Progress | None = None, *,
+         search: bool | None = None, jobs: int | None = None, cached: bool = True) -> Site:
+    """Gather and check everything; raise SiteError listing every problem before anything is written.
+
+    `search=False` builds without the search index and page, whatever site.yaml says; `cached`
+    reuses articles parsed by earlier builds when their files are unchanged.
+    """
     problems = Problems()
     settings = load_settings(root, problems, base_url)
-    articles = read_articles(root, problems, progress)
+    articles = read_articles(root, problems, progress, jobs, cached)
     if settings is None:
         raise SiteError(problems)
+    if search is not None and search != settings.search:
+        settings = dataclasses.replace(settings, search=search)
     assign_urls(settings, articles, problems)
     apply_labels(settings, articles)
     for article in articles:
@@ -186,8 +253,15 @@ def pages(site: Site, nav: collections.Navigation) -> Iterator[Page]:
     yield Page("404.html", "404.html", "الصفحة غير موجودة", {"absolute_links": True}, [])
 
 
-def build(site: Site, out: Path, progress: Progress | None = None, cache: Path | None = None) -> BuildResult:
-    """Render every page into a staging folder and swap it in for `out`; `cache` keeps share cards."""
+def build(site: Site, out: Path, progress: Progress | None = None, cache: Path | None = None, *,
+          jobs: int | None = None, incremental_build: bool = True, defer_search: bool = False) -> BuildResult:
+    """Render every page into a staging folder and swap it in for `out`; `cache` keeps share cards.
+
+    With `incremental_build`, pages whose inputs did not change since the last build into `out`
+    are linked from it rather than rendered, and an unchanged search index is reused; pages to
+    render are shared among `jobs` worker processes (default: every core). `defer_search` keeps
+    the previous search index when the articles changed (the preview server re-indexes after).
+    """
     started = time.perf_counter()
     renderer = Renderer(site.settings, site.root)
     nav = collections.navigation(site.articles)
@@ -195,26 +269,119 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
     publisher = publishing.Publisher(site, renderer, nav, cache)
     output = Output(out)
     output.start()
-    count = 0
+    previous = incremental.load_out_state(site.root, output.out) if incremental_build else incremental.OutState()
+    state = incremental.OutState()
+    prints = incremental.Fingerprints(_salt(site, renderer, nav, publisher))
+    result = BuildResult(site, out=output.out)
     try:
         output.copy_tree(THEME / "static")
         if (site.root / "static").is_dir():
             output.copy_tree(site.root / "static")
         output.write(".nojekyll", "")
-        total = len(site.articles)
-        for page in pages(site, nav):
-            output.write(page.path, renderer.render(page))
-            publisher.saw(page)
-            count += 1
+        all_pages = list(pages(site, nav))
+        todo: list[Page] = []
+        for page in all_pages:
+            fingerprint = prints.page(page.path, page.template, page.title, page.data, page.breadcrumbs)
+            found = incremental.reusable(previous, output.out, page.path, fingerprint)
+            if found is not None:
+                output.link(page.path, found)
+                state.pages[page.path] = previous.pages[page.path]
+                result.reused += 1
+            else:
+                todo.append(page)
+                if fingerprint is not None:
+                    state.pages[page.path] = incremental.PageRecord(fingerprint, 0, 0)
+        for count, (page, html) in enumerate(zip(todo, _render_all(renderer, todo, jobs), strict=True), 1):
+            target = output.write(page.path, html)
+            record = state.pages.get(page.path)
+            if record is not None:
+                info = target.stat()
+                record.size, record.mtime_ns = info.st_size, info.st_mtime_ns
             if progress:
-                progress(min(count, total), total)
+                progress(count, len(todo))
+        for page in all_pages:
+            publisher.saw(page)
+        result.pages = len(all_pages)
+        result.rendered = len(todo)
         if site.settings.search:
-            search.build_index(site.articles, renderer, output)
-        report = publisher.write(output)
+            _search_index(site, renderer, output, previous, state, prints, defer_search, result)
+        result.published = publisher.write(output)
         publisher.check_size(output.bytes_written)
         output.commit()
     except BaseException:
         output.abort()
         raise
-    return BuildResult(site, count, output.files_written, output.bytes_written,
-                       time.perf_counter() - started, output.out, report)
+    incremental.save_out_state(site.root, output.out, state)  # accurate after a clean build too
+    result.files, result.bytes = output.files_written, output.bytes_written
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _salt(site: Site, renderer: Renderer, nav: collections.Navigation, publisher: publishing.Publisher) -> bytes:
+    """Everything every page depends on: the generator, the site's settings, templates and menu."""
+    import hashlib
+
+    h = hashlib.blake2b(incremental.code_digest(), digest_size=20)
+    h.update(repr(site.settings).encode())
+    incremental.tree_digest(site.root / "templates", h)
+    h.update(repr(renderer.env.globals["menu"]).encode())
+    h.update(repr([(f.title, f.path, f.page) for f in publisher.feeds]).encode())
+    h.update(repr((publisher.fonts is not None, publisher.own_static(publishing.SITE_CARD),
+                   publisher.own_static(publishing.LOGO))).encode())
+    return h.digest()
+
+
+_RENDERING: tuple[Renderer, list[Page]] | None = None
+
+
+def _render_range(bounds: tuple[int, int]) -> list[bytes]:
+    assert _RENDERING is not None
+    renderer, todo = _RENDERING
+    return [renderer.render(page).encode("utf-8") for page in todo[bounds[0]:bounds[1]]]
+
+
+def _render_all(renderer: Renderer, todo: list[Page], jobs: int | None) -> Iterator[bytes]:
+    """Each page's HTML, in order; rendered by worker processes (forked with the site) when many."""
+    global _RENDERING
+    workers = worker_count(jobs)
+    if workers < 2 or len(todo) < PARALLEL_FROM:
+        for page in todo:
+            yield renderer.render(page).encode("utf-8")
+        return
+    step = 64
+    _RENDERING = (renderer, todo)
+    try:
+        with _pool(workers) as pool:
+            for chunk in pool.imap(_render_range, [(i, i + step) for i in range(0, len(todo), step)]):
+                yield from chunk
+    finally:
+        _RENDERING = None
+
+
+def _search_index(site: Site, renderer: Renderer, output: Output, previous: incremental.OutState,
+                  state: incremental.OutState, prints: incremental.Fingerprints, defer: bool,
+                  result: BuildResult) -> None:
+    """Build the search index, or link the previous one when the articles it holds are unchanged."""
+    folders = tuple(b.folder for b in search.plan_bundles(site.articles))
+    ordered = sorted(site.articles, key=lambda a: a.url)
+    fingerprint = incremental.digest_of((prints.article_own(a) for a in ordered), prints.salt)
+    same = bool(previous.search) and previous.search_folders == folders
+    if same and (previous.search == fingerprint or defer) and _link_folders(output, folders):
+        state.search, state.search_folders = previous.search, folders
+        result.search_stale = previous.search != fingerprint
+        return
+    search.build_index(site.articles, renderer, output)
+    state.search, state.search_folders = fingerprint, folders
+    result.search_indexed = True
+
+
+def _link_folders(output: Output, folders: tuple[str, ...]) -> bool:
+    """Link the previous build's copies of `folders` into the new site; False if one is missing."""
+    if not all((output.out / folder).is_dir() for folder in folders):
+        return False
+    for folder in folders:
+        source = output.out / folder
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                output.link(path.relative_to(output.out).as_posix(), path)
+    return True
