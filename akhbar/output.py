@@ -115,14 +115,18 @@ class Output:
             raise OutputError(f"refusing to write outside the output folder: {rel}")
         return target
 
-    def write(self, rel: str, data: bytes | str) -> Path:
-        """Write one file of the new site; return where it went."""
+    def write(self, rel: str, data: bytes | str, count: bool = True) -> Path:
+        """Write one file of the new site; return where it went.
+
+        `count=False` leaves the totals to the caller (a worker process's totals would be lost).
+        """
         target = self._target(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         payload = data.encode("utf-8") if isinstance(data, str) else data
         target.write_bytes(payload)
-        self.bytes_written += len(payload)
-        self.files_written += 1
+        if count:
+            self.bytes_written += len(payload)
+            self.files_written += 1
         return target
 
     def link(self, rel: str, source: Path) -> None:

@@ -22,12 +22,13 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import collections
+from . import collections, workers
 from .arabic import SEARCH_END, search_forms, search_key, search_words
 from .content import Article, date_iso
 from .output import Output
@@ -219,43 +220,125 @@ def _runs_by_year(ordered: list[Article]) -> Iterator[tuple[str, list[Article]]]
         yield run[-1].year, run
 
 
-def run_pagefind(source: Path, bundle: Path) -> None:
+def run_pagefind(source: Path, bundle: Path, started: Callable[[subprocess.Popen[str]], None] | None = None) -> None:
     """Index the pages under `source` into `bundle` with the Pagefind CLI; raise SearchError on failure."""
     command = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(bundle),
                "--keep-index-url", "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
         raise SearchError(f"could not run Pagefind: {exc}") from exc
-    if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
-        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+    if started is not None:
+        started(process)
+    stdout, stderr = process.communicate()
+    if process.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
+        detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         raise SearchError(f"Pagefind failed to index the site ({detail[0]}); "
                           f"install it with: pip install 'pagefind[bin]=={PAGEFIND_VERSION}'")
 
 
-def build_bundle(bundle: Bundle, renderer: Renderer, output: Output, names: FilterNames | None = None,
-                 for_disk: bool = True) -> None:
-    """Write one bundle's index sources to a temporary folder, index them, copy the result in.
+def write_sources(articles: Sequence[Article], renderer: Renderer, names: FilterNames | None, source: Path) -> None:
+    """Write the page Pagefind indexes for each article under `source` (in worker processes when many)."""
 
-    With `for_disk`, every bundle file also gets its `.js` twin for pages opened from disk.
-    """
-    with tempfile.TemporaryDirectory(prefix="akhbar-search-") as tmp:
-        source, built = Path(tmp) / "site", Path(tmp) / "bundle"
-        for article in bundle.articles:
+    def write_range(start: int, end: int) -> list[None]:
+        for article in articles[start:end]:
             target = source / article.url
             target.parent.mkdir(parents=True, exist_ok=True)
-            page = index_source(article, renderer.format_date(article.date), names)
-            target.write_text(page, encoding="utf-8")
+            target.write_text(index_source(article, renderer.format_date(article.date), names), encoding="utf-8")
+        return []
+
+    for _ in workers.chunked(write_range, len(articles)):
+        pass
+
+
+def copy_bundle(built: Path, folder: str, output: Output, for_disk: bool) -> None:
+    """Copy one finished bundle into the site; with `for_disk`, each file also gets its `.js` twin."""
+    for path in sorted(p for p in built.rglob("*") if p.is_file()):
+        rel = path.relative_to(built).as_posix()
+        if UNUSED.match(rel):
+            continue
+        data = path.read_bytes()
+        output.write(f"{folder}/{rel}", data)
+        for name, text in file_twins(rel, data) if for_disk else ():
+            output.write(f"{folder}/{name}", text)
+
+
+class IndexJob:
+    """The search index of a build, indexed by Pagefind in a background thread.
+
+    The sources are written first (here, in worker processes); Pagefind then runs, one bundle
+    after another so that memory stays bounded, while the build draws share cards and writes
+    feeds. `finish()` waits and copies the bundles into the site; `cancel()` stops Pagefind.
+    """
+
+    def __init__(self, articles: Sequence[Article], renderer: Renderer, split_above: int | None = None):
+        self.bundles = plan_bundles(articles, split_above)
+        self.for_disk = renderer.settings.index_links
+        self.tmp = tempfile.TemporaryDirectory(prefix="akhbar-search-")
+        self.error: BaseException | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.cancelled = False
+        names = filter_names(articles)
+        try:
+            for number, bundle in enumerate(self.bundles):
+                write_sources(bundle.articles, renderer, names, self._source(number))
+        except BaseException:
+            self.tmp.cleanup()
+            raise
+        self.thread = threading.Thread(target=self._index, name="akhbar-pagefind", daemon=True)
+        self.thread.start()
+
+    def _source(self, number: int) -> Path:
+        return Path(self.tmp.name) / f"site-{number}"
+
+    def _built(self, number: int) -> Path:
+        return Path(self.tmp.name) / f"bundle-{number}"
+
+    def _index(self) -> None:
+        try:
+            for number in range(len(self.bundles)):
+                if self.cancelled:
+                    return
+                run_pagefind(self._source(number), self._built(number), self._started)
+                reproducible(self._built(number))
+        except BaseException as exc:  # handed to finish(), in the build's own thread
+            self.error = exc
+
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        if self.cancelled:
+            process.kill()
+
+    def finish(self, output: Output) -> list[Bundle]:
+        """Wait for Pagefind, then copy every bundle into the staging folder."""
+        try:
+            self.thread.join()
+            if self.error is not None:
+                raise self.error
+            for number, bundle in enumerate(self.bundles):
+                copy_bundle(self._built(number), bundle.folder, output, self.for_disk)
+            return self.bundles
+        finally:
+            self.tmp.cleanup()
+
+    def cancel(self) -> None:
+        """Stop indexing (the build failed or was interrupted) and remove the temporary files."""
+        self.cancelled = True
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        self.thread.join()
+        self.tmp.cleanup()
+
+
+def build_bundle(bundle: Bundle, renderer: Renderer, output: Output, names: FilterNames | None = None,
+                 for_disk: bool = True) -> None:
+    """Write one bundle's index sources to a temporary folder, index them, copy the result in."""
+    with tempfile.TemporaryDirectory(prefix="akhbar-search-") as tmp:
+        source, built = Path(tmp) / "site", Path(tmp) / "bundle"
+        write_sources(bundle.articles, renderer, names, source)
         run_pagefind(source, built)
         reproducible(built)
-        for path in sorted(p for p in built.rglob("*") if p.is_file()):
-            rel = path.relative_to(built).as_posix()
-            if UNUSED.match(rel):
-                continue
-            data = path.read_bytes()
-            output.write(f"{bundle.folder}/{rel}", data)
-            for name, text in file_twins(rel, data) if for_disk else ():
-                output.write(f"{bundle.folder}/{name}", text)
+        copy_bundle(built, bundle.folder, output, for_disk)
 
 
 def build_index(articles: Sequence[Article], renderer: Renderer, output: Output,
@@ -264,11 +347,12 @@ def build_index(articles: Sequence[Article], renderer: Renderer, output: Output,
 
     A site built with `index_links: false` is for servers only, so it gets no file:// twins.
     """
-    bundles = plan_bundles(articles, split_above)
-    names = filter_names(articles)
-    for bundle in bundles:
-        build_bundle(bundle, renderer, output, names, for_disk=renderer.settings.index_links)
-    return bundles
+    job = IndexJob(articles, renderer, split_above)
+    try:
+        return job.finish(output)
+    except BaseException:
+        job.cancel()
+        raise
 
 
 # ---------------------------------------------------------------- the search page

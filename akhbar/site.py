@@ -9,9 +9,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from . import aliases, collections, incremental, links, publishing, search
+from . import aliases, collections, incremental, links, publishing, search, workers
 from .config import Settings, load_settings
 from .content import ARTICLE_SUFFIXES, LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
 from .output import Output
@@ -106,7 +105,7 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
         key = cache.key(rel, data)
         slots.append((rel, data, key, cache.get(key)))
     missing = [(rel, data) for rel, data, _key, found in slots if found is None]
-    parsed = iter(_parse_all(missing, jobs))
+    parsed = _parse_all(missing, jobs)
     articles = []
     for done, (rel, data, key, found) in enumerate(slots, 1):
         if found is None:
@@ -133,32 +132,12 @@ def _parse_one(item: tuple[str, bytes]) -> tuple[bytes | None, list[Problem]]:
     return (pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL) if article else None), found.items
 
 
-def _parse_all(items: list[tuple[str, bytes]], jobs: int | None) -> list[tuple[bytes | None, list[Problem]]]:
-    workers = worker_count(jobs)
-    if workers < 2 or len(items) < PARALLEL_FROM:
-        return [_parse_one(item) for item in items]
-    with _pool(workers) as pool:
-        return pool.map(_parse_one, items, chunksize=max(8, len(items) // (workers * 8)))
+def _parse_all(items: list[tuple[str, bytes]], jobs: int | None) -> Iterator[tuple[bytes | None, list[Problem]]]:
+    return workers.chunked(lambda a, b: [_parse_one(item) for item in items[a:b]], len(items), jobs,
+                           parallel_from=PARALLEL_FROM)
 
 
-PARALLEL_FROM = 400  # below this many files or pages, worker processes cost more than they save
-
-
-def worker_count(jobs: int | None) -> int:
-    """Worker processes to use: `jobs`, or every core this process may run on."""
-    if jobs:
-        return max(1, jobs)
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _pool(workers: int) -> Any:
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return multiprocessing.get_context(method).Pool(workers)
+PARALLEL_FROM = workers.PARALLEL_FROM  # tests lower it to use worker processes on small sites
 
 
 def permalink(settings: Settings, article: Article) -> str:
@@ -273,6 +252,7 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
     state = incremental.OutState()
     prints = incremental.Fingerprints(_salt(site, renderer, nav, publisher))
     result = BuildResult(site, out=output.out)
+    indexing: search.IndexJob | None = None
     try:
         output.copy_tree(THEME / "static")
         if (site.root / "static").is_dir():
@@ -291,24 +271,28 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
                 todo.append(page)
                 if fingerprint is not None:
                     state.pages[page.path] = incremental.PageRecord(fingerprint, 0, 0)
-        for count, (page, html) in enumerate(zip(todo, _render_all(renderer, todo, jobs), strict=True), 1):
-            target = output.write(page.path, html)
+        written = _write_pages(renderer, output, todo, jobs)
+        for count, (page, (size, mtime_ns)) in enumerate(zip(todo, written, strict=True), 1):
             record = state.pages.get(page.path)
             if record is not None:
-                info = target.stat()
-                record.size, record.mtime_ns = info.st_size, info.st_mtime_ns
+                record.size, record.mtime_ns = size, mtime_ns
             if progress:
                 progress(count, len(todo))
         for page in all_pages:
             publisher.saw(page)
         result.pages = len(all_pages)
         result.rendered = len(todo)
-        if site.settings.search:
-            _search_index(site, renderer, output, previous, state, prints, defer_search, result)
+        if site.settings.search:  # Pagefind indexes in the background while cards are drawn
+            indexing = _search_index(site, renderer, output, previous, state, prints, defer_search, result)
         result.published = publisher.write(output)
+        if indexing is not None:
+            indexing.finish(output)
+            indexing = None
         publisher.check_size(output.bytes_written)
         output.commit()
     except BaseException:
+        if indexing is not None:
+            indexing.cancel()
         output.abort()
         raise
     incremental.save_out_state(site.root, output.out, state)  # accurate after a clean build too
@@ -331,37 +315,28 @@ def _salt(site: Site, renderer: Renderer, nav: collections.Navigation, publisher
     return h.digest()
 
 
-_RENDERING: tuple[Renderer, list[Page]] | None = None
+def _write_one(renderer: Renderer, output: Output, page: Page) -> tuple[int, int]:
+    info = output.write(page.path, renderer.render(page), count=False).stat()
+    return info.st_size, info.st_mtime_ns
 
 
-def _render_range(bounds: tuple[int, int]) -> list[bytes]:
-    assert _RENDERING is not None
-    renderer, todo = _RENDERING
-    return [renderer.render(page).encode("utf-8") for page in todo[bounds[0]:bounds[1]]]
+def _write_pages(renderer: Renderer, output: Output, todo: list[Page], jobs: int | None) -> Iterator[tuple[int, int]]:
+    """Render and write each page; yield (size, modification time) in order.
 
-
-def _render_all(renderer: Renderer, todo: list[Page], jobs: int | None) -> Iterator[bytes]:
-    """Each page's HTML, in order; rendered by worker processes (forked with the site) when many."""
-    global _RENDERING
-    workers = worker_count(jobs)
-    if workers < 2 or len(todo) < PARALLEL_FROM:
-        for page in todo:
-            yield renderer.render(page).encode("utf-8")
-        return
-    step = 64
-    _RENDERING = (renderer, todo)
-    try:
-        with _pool(workers) as pool:
-            for chunk in pool.imap(_render_range, [(i, i + step) for i in range(0, len(todo), step)]):
-                yield from chunk
-    finally:
-        _RENDERING = None
+    With many pages, worker processes forked with the whole site each render and write a share
+    of them; every page depends on its inputs only, so the bytes are the same either way.
+    """
+    for size, mtime_ns in workers.chunked(lambda a, b: [_write_one(renderer, output, p) for p in todo[a:b]],
+                                          len(todo), jobs, parallel_from=PARALLEL_FROM):
+        output.bytes_written += size
+        output.files_written += 1
+        yield size, mtime_ns
 
 
 def _search_index(site: Site, renderer: Renderer, output: Output, previous: incremental.OutState,
                   state: incremental.OutState, prints: incremental.Fingerprints, defer: bool,
-                  result: BuildResult) -> None:
-    """Build the search index, or link the previous one when the articles it holds are unchanged."""
+                  result: BuildResult) -> search.IndexJob | None:
+    """Start indexing for search, or link the previous index when the articles it holds are unchanged."""
     folders = tuple(b.folder for b in search.plan_bundles(site.articles))
     ordered = sorted(site.articles, key=lambda a: a.url)
     fingerprint = incremental.digest_of((prints.article_own(a) for a in ordered), prints.salt)
@@ -369,10 +344,11 @@ def _search_index(site: Site, renderer: Renderer, output: Output, previous: incr
     if same and (previous.search == fingerprint or defer) and _link_folders(output, folders):
         state.search, state.search_folders = previous.search, folders
         result.search_stale = previous.search != fingerprint
-        return
-    search.build_index(site.articles, renderer, output)
+        return None
+    job = search.IndexJob(site.articles, renderer)
     state.search, state.search_folders = fingerprint, folders
     result.search_indexed = True
+    return job
 
 
 def _link_folders(output: Output, folders: tuple[str, ...]) -> bool:

@@ -284,12 +284,12 @@ def test_a_failed_index_leaves_the_previous_site(make_site, tmp_path: Path, monk
     pipeline.build(pipeline.load(root), out)
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
 
-    def broken(source: Path, bundle: Path) -> None:
+    def broken(source: Path, bundle: Path, started: object = None) -> None:
         raise SearchError("Pagefind failed to index the site (simulated)")
 
     monkeypatch.setattr(search, "run_pagefind", broken)
-    with pytest.raises(SearchError):
-        pipeline.build(pipeline.load(root), out)
+    with pytest.raises(SearchError):  # a clean build: an incremental one would reuse the index
+        pipeline.build(pipeline.load(root), out, incremental_build=False)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert not list(tmp_path.glob(".out.staging-*"))
 

@@ -1,0 +1,55 @@
+"""Worker processes: a share of a long list of independent jobs per core, results in order.
+
+Workers are forked with the whole build in memory, so a job is just a range of indices into
+lists the caller already holds; only small results travel back. Every job depends on its
+inputs alone, so the output is the same with one process or many.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+PARALLEL_FROM = 400  # below this many jobs, starting processes costs more than it saves
+
+_TASK: Callable[[int, int], list[Any]] | None = None
+
+
+def count(jobs: int | None = None) -> int:
+    """Worker processes to use: `jobs`, or every core this process may run on."""
+    if jobs:
+        return max(1, jobs)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _run(bounds: tuple[int, int]) -> list[Any]:
+    assert _TASK is not None
+    return _TASK(*bounds)
+
+
+def chunked(task: Callable[[int, int], list[T]], total: int, jobs: int | None = None, step: int = 32,
+            parallel_from: int | None = None) -> Iterator[T]:
+    """Yield task(start, end)'s results for consecutive ranges covering 0..total, in order.
+
+    With many jobs and more than one core, ranges run in forked worker processes.
+    """
+    global _TASK
+    workers = count(jobs)
+    threshold = PARALLEL_FROM if parallel_from is None else parallel_from
+    if workers < 2 or total < threshold or "fork" not in multiprocessing.get_all_start_methods():
+        yield from task(0, total)
+        return
+    step = max(1, min(step, -(-total // (workers * 4))))
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_run, [(i, min(i + step, total)) for i in range(0, total, step)]):
+                yield from results
+    finally:
+        _TASK = None
