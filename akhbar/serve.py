@@ -645,7 +645,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"error: cannot serve on {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     on_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
+    previous = signal.signal(signal.SIGTERM, _stopper(os.getpid())) if on_main else None
     thread: threading.Thread | None = None
     try:
         preview = Preview(options, hub, say)
@@ -676,5 +676,14 @@ def main(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - watch() returns only by an exception
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def _stopper(pid: int) -> Callable[[int, object], None]:
+    """A SIGTERM handler: stop the server as Ctrl-C does. A build's worker processes (forked, so
+    they inherit it) end as SIGTERM ends them."""
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() == pid:
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    return stop

@@ -159,10 +159,10 @@ class Served:
     def events(self) -> Events:
         return Events(self.url)
 
-    def stop(self, timeout: float = 20.0) -> int:
-        """Ctrl-C, as a user stops it; the exit code."""
+    def stop(self, timeout: float = 20.0, how: int = signal.SIGINT) -> int:
+        """Ctrl-C (or SIGTERM), as a user or a process manager stops it; the exit code."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(how)
         return self.proc.wait(timeout=timeout)
 
     def kill(self) -> None:
@@ -498,10 +498,12 @@ def test_an_output_folder_not_made_by_a_build_is_refused(site: Path, tmp_path: P
     assert "Serving" not in done.stdout
 
 
-def test_ctrl_c_stops_with_exit_0_and_removes_nothing(site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_with_exit_0_and_removes_nothing(site: Path, tmp_path: Path, how: int) -> None:
     with serving(site, tmp_path / "cache") as server:
         before = built_files(server.out)
-        assert server.stop() == 0
+        assert server.stop(how=how) == 0
+        assert "Traceback" not in "".join(server.stderr)
     assert built_files(site / "public") == before
     assert not [p for p in site.iterdir() if ".staging-" in p.name or ".old-" in p.name]
 
