@@ -1,0 +1,3 @@
+window.addEventListener("DOMContentLoaded", () => {
+  new PagefindUI({ element: "#search", showSubResults: false });
+});
