@@ -25,6 +25,10 @@ build time divided by Hugo's plus Pagefind's (below 1.0: akhbar is faster).
 
 It prints a table and writes JSON (default `benchmarks/results/latest.json`). Nothing is fetched
 from the network. Exit codes: 0 done; 1 a build failed; 2 bad usage; 3 the corpus is absent.
+
+Timings are wall-clock: run it on an otherwise idle machine (each run records the load average it
+started at), and from a checkout nobody is editing: a build's cache is keyed on akhbar's own
+source too, so changing akhbar between two runs turns the no-op rebuild into a full one.
 """
 
 from __future__ import annotations
@@ -323,6 +327,7 @@ class Run:
     peak_rss_bytes: int  # the largest sum of the RSS of the process and all its descendants
     peak_rss_process_bytes: int  # the largest RSS of any single process of the tree
     exit_code: int
+    load_average_before: float  # the machine's 1-minute load average when the run started
     summary: str = ""  # the last line of stdout
     stdout_tail: str = ""
     stderr_tail: str = ""
@@ -344,6 +349,7 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
     """
     import psutil
 
+    load = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
@@ -374,7 +380,7 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     lines = stdout.decode("utf-8", "replace").strip().splitlines()
-    run = Run(round(seconds, 3), max(peak_tree, peak_one), peak_one, proc.returncode,
+    run = Run(round(seconds, 3), max(peak_tree, peak_one), peak_one, proc.returncode, load,
               lines[-1] if lines else "", _tail(stdout), _tail(stderr))
     if check and run.exit_code != 0:
         raise BenchError(f"{' '.join(command)} exited with {run.exit_code}:\n{run.stderr_tail or run.stdout_tail}")
@@ -447,6 +453,7 @@ def machine_info(hugo: Path | None) -> dict[str, Any]:
     commit, dirty = git_commit()
     return {
         "cpu_count": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "memory_bytes": psutil.virtual_memory().total,
         "python": platform.python_version(),
         "platform": platform.platform(),

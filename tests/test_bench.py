@@ -19,7 +19,7 @@ from tests.tools import REPO_ROOT, require, require_shared
 
 BENCH = REPO_ROOT / "benchmarks" / "bench.py"
 RUN_KEYS = {"seconds": float, "peak_rss_bytes": int, "peak_rss_process_bytes": int, "exit_code": int,
-            "summary": str, "stdout_tail": str, "stderr_tail": str}
+            "load_average_before": float, "summary": str, "stdout_tail": str, "stderr_tail": str}
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,7 @@ def _check_report(report: dict[str, Any], sizes: list[int], with_hugo: bool) -> 
     machine = report["machine"]
     assert isinstance(machine["cpu_count"], int) and machine["cpu_count"] > 0
     assert isinstance(machine["memory_bytes"], int) and machine["memory_bytes"] > 0
+    assert isinstance(machine["load_average_1m"], float) and machine["load_average_1m"] >= 0
     assert isinstance(machine["python"], str) and isinstance(machine["akhbar_commit"], str | None)
     assert isinstance(machine["pagefind_version"], str) and "1.5.2" in machine["pagefind_version"]
     assert isinstance(machine["hugo_version"], str) if with_hugo else machine["hugo_version"] is None
