@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import posixpath
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,6 +77,7 @@ class Output:
         self.staging = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
         self.bytes_written = 0
         self.files_written = 0
+        self._folders: set[str] = set()  # folders of the staging folder known to exist
 
     def check(self) -> None:
         """Refuse to replace a folder that an earlier build did not make."""
@@ -107,12 +110,20 @@ class Output:
         self.check()
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()
+        self._folders = {""}
         (self.staging / MARKER).write_text("Made by akhbar; the next build replaces this folder.\n")
 
     def _target(self, rel: str) -> Path:
-        target = (self.staging / rel).resolve()
-        if not target.is_relative_to(self.staging.resolve()):
+        """Where `rel` goes in the staging folder; its folder is made. The check is lexical: the
+        staging folder is new and only this class writes into it, so it holds no links."""
+        clean = posixpath.normpath(rel)
+        if clean.startswith(("/", "../")) or clean in ("..", ".") or "\0" in clean:
             raise OutputError(f"refusing to write outside the output folder: {rel}")
+        target = self.staging / clean
+        folder = posixpath.dirname(clean)
+        if folder not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         return target
 
     def write(self, rel: str, data: bytes | str, count: bool = True) -> Path:
@@ -121,7 +132,6 @@ class Output:
         `count=False` leaves the totals to the caller (a worker process's totals would be lost).
         """
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         payload = data.encode("utf-8") if isinstance(data, str) else data
         target.write_bytes(payload)
         if count:
@@ -136,7 +146,6 @@ class Output:
         sites may share it.
         """
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target, follow_symlinks=False)
         except OSError:
@@ -159,12 +168,61 @@ class Output:
                 os.rename(self.staging, self.out)
                 _remove(old)
                 return
-            _remove(self.staging)  # now holds the previous site
+            dispose(self.staging)  # now holds the previous site
         else:
             os.rename(self.staging, self.out)
 
     def abort(self) -> None:
         _remove(self.staging)
+
+
+def trash_folder() -> Path:
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "akhbar" / "trash"
+
+
+def dispose(folder: Path) -> None:
+    """Delete a replaced site without waiting for it.
+
+    Deleting thousands of folders can take seconds (on file systems mounted with `discard`,
+    each one waits for the disk), so the folder is moved to the user's cache and deleted by a
+    detached process; where that is not possible (another file system, no fork), it is deleted
+    here. Trash left by an interrupted deletion is removed by the next build.
+    """
+    trash = trash_folder()
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        if trash.stat().st_dev != folder.stat().st_dev or not hasattr(os, "fork"):
+            raise OSError("not on one file system")
+        target = trash / f"site-{os.getpid()}-{time.time_ns()}"
+        os.rename(folder, target)
+    except OSError:
+        _remove(folder)
+        return
+    _empty_trash_in_background(trash)
+
+
+def _empty_trash_in_background(trash: Path) -> None:
+    try:
+        child = os.fork()
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    if child:
+        os.waitpid(child, 0)
+        return
+    try:  # the child: start a grandchild in its own session, then leave at once
+        os.setsid()
+        if os.fork() == 0:
+            # hold no pipe or socket of the build's: whoever reads its output must not wait for this
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            os.closerange(3, 65536)
+            for path in sorted(trash.iterdir()):
+                shutil.rmtree(path, ignore_errors=True)
+    finally:
+        os._exit(0)
 
 
 def posixjoin(a: str, b: str) -> str:

@@ -254,6 +254,8 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
     result = BuildResult(site, out=output.out)
     indexing: search.IndexJob | None = None
     try:
+        if site.settings.search:  # Pagefind indexes in the background while pages and cards are made
+            indexing = _search_index(site, renderer, output, previous, state, prints, defer_search, result)
         output.copy_tree(THEME / "static")
         if (site.root / "static").is_dir():
             output.copy_tree(site.root / "static")
@@ -282,8 +284,6 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
             publisher.saw(page)
         result.pages = len(all_pages)
         result.rendered = len(todo)
-        if site.settings.search:  # Pagefind indexes in the background while cards are drawn
-            indexing = _search_index(site, renderer, output, previous, state, prints, defer_search, result)
         result.published = publisher.write(output)
         if indexing is not None:
             indexing.finish(output)
