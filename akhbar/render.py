@@ -82,6 +82,7 @@ class Renderer:
         self.env.filters["deep_links"] = deep_links  # a "#" link on every anchored paragraph
         self.env.globals["settings"] = settings
         self.env.globals["direction_of"] = language_direction
+        self.env.globals["site_origin"] = origin_of(settings.base_url)
 
     def digits(self, value: Any) -> str:
         """Show numbers in the site's chosen digits."""
@@ -135,3 +136,13 @@ def article_page(article: Article, nav: dict[str, Any]) -> Page:
     if sections:
         crumbs.append((sections[0].name, sections[0].path))
     return Page(article.url, "article.html", article.title, {"article": article, **nav}, crumbs)
+
+
+def origin_of(url: str) -> str:
+    """'https://user.github.io' for 'https://user.github.io/archive/'; empty when there is none."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"

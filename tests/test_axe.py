@@ -1,0 +1,99 @@
+"""axe-core on one page of every kind of the bundled archive, opened from disk in headless Chromium.
+
+axe is injected the way ../shared/judges/judge-axe does it (a <script> element added to the page,
+so it runs under the page's own Content-Security-Policy), with every non-experimental rule: a
+policy that blocked audit tools would fail here, as would any accessibility violation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from tests import tools
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - reported by the fixture
+    sync_playwright = None  # type: ignore[assignment]
+
+AXE = tools.REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = tools.require(tools.find_chromium(),
+                               "Chromium is missing (/usr/bin/chromium): run `bash scripts/setup-system.sh`")
+    if sync_playwright is None:
+        tools.require(None, "playwright for Python is missing: run `make venv` (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def first(folder: Path, pattern: str = "*") -> str:
+    """The first sub-folder of `folder` (sorted) holding an index.html, relative to the site."""
+    for path in sorted(folder.glob(pattern)):
+        if (path / "index.html").is_file():
+            return path.name
+    raise AssertionError(f"no page under {folder}")
+
+
+def kinds(site: Path) -> dict[str, str]:
+    """One page of each kind: relative path (with a query for the search page)."""
+    year = first(site / "archive", "[0-9][0-9][0-9][0-9]")
+    month = first(site / "archive" / year, "[0-9][0-9]")
+    pages = {
+        "home": "index.html",
+        "archive": "archive/index.html",
+        "year": f"archive/{year}/index.html",
+        "month": f"archive/{year}/{month}/index.html",
+        "all": "archive/all/index.html",
+        "article": f"articles/{first(site / 'articles')}/index.html",
+        "search": "search/index.html?q=" + quote("دمشق"),
+        "404": "404.html",
+    }
+    days = [p for p in sorted((site / "archive" / year / month).glob("[0-9][0-9]")) if (p / "index.html").is_file()]
+    if days:
+        pages["day"] = f"archive/{year}/{month}/{days[0].name}/index.html"
+    for taxonomy in ("sections", "sources", "places", "tags"):
+        if (site / taxonomy / "index.html").is_file():
+            pages[f"{taxonomy} index"] = f"{taxonomy}/index.html"
+            pages[taxonomy] = f"{taxonomy}/{first(site / taxonomy)}/index.html"
+    paged = sorted((site / "archive" / "all").glob("page/*/index.html"))
+    if paged:
+        pages["page 2"] = paged[0].relative_to(site).as_posix()
+    return pages
+
+
+def test_every_kind_of_page_has_no_axe_violations(browser: Any, bundled_site: Path) -> None:
+    axe = Path(tools.require(AXE if AXE.is_file() else None, "node_modules/axe-core is missing: run `npm ci`"))
+    source = axe.read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    pages = kinds(bundled_site)
+    assert {"home", "year", "month", "article", "sections", "search"} <= set(pages)
+    context = browser.new_context(locale="ar")
+    try:
+        page = context.new_page()
+        for kind, rel in pages.items():
+            path, _, query = rel.partition("?")
+            url = (bundled_site / path).as_uri() + (f"?{query}" if query else "")
+            page.goto(url, wait_until="load")
+            if kind == "search":
+                page.wait_for_selector("#search-results li", timeout=15000)  # axe runs with results showing
+            page.add_script_tag(content=source)  # as judge-axe: under the page's own policy
+            result = page.evaluate("() => window.axe.run(document, {resultTypes: ['violations']})")
+            found[kind] = [f"{v['id']}: {v['help']} [{', '.join(' '.join(n['target']) for n in v['nodes'])}]"
+                           for v in result["violations"]]
+    finally:
+        context.close()
+    assert not {k: v for k, v in found.items() if v}, found
+    assert re.fullmatch(r"[\w ]+", " ".join(found)), found  # every kind ran
