@@ -39,6 +39,7 @@ class Settings:
     search: bool = True
     day_pages_from: int = 60
     hijri: bool = True
+    cards: bool = True
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
 
     def label(self, kind: str, value: str) -> str:
@@ -55,7 +56,7 @@ class Settings:
 _TEXT_KEYS = ("title", "description", "publisher", "copyright", "cname")
 _INT_KEYS = {"home_size": (1, 1000), "page_size": (1, 1000), "feed_size": (1, 1000),
              "day_pages_from": (1, 100_000)}
-_BOOL_KEYS = ("index_links", "search", "hijri")
+_BOOL_KEYS = ("index_links", "search", "hijri", "cards")
 _LABEL_KINDS = ("section", "source", "place", "tags")
 _PERMALINK_FIELDS = ("{slug}", "{year}", "{month}", "{day}", "{section}")
 KNOWN_KEYS = tuple(f.name for f in fields(Settings))

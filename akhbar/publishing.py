@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
+from PIL import Image
 
 from . import aliases, cards, feeds, share
 from .arabic import language_direction
@@ -70,10 +71,24 @@ class Share:
         self.p = publisher
 
     def card(self, article: Article) -> str | None:
+        """The article's own card; with `cards: false`, the site's card (None when there is none)."""
+        if not self.p.settings.cards:
+            return self.site_card()
         return self.p.absolute(card_path(article)) if self.p.fonts else None
+
+    def card_alt(self, article: Article) -> str:
+        """What the article's share image shows: its headline, or the site's name on the site's card."""
+        return article.title if self.p.settings.cards else self.p.settings.title
+
+    def card_size(self, article: Article) -> tuple[int, int]:
+        return cards.CARD_SIZE if self.p.settings.cards else self.site_card_size()
 
     def site_card(self) -> str | None:
         return self.p.absolute(SITE_CARD) if self.p.fonts or self.p.own_static(SITE_CARD) else None
+
+    def site_card_size(self) -> tuple[int, int]:
+        """1200×630 for the drawn card; a site's own static/assets/card.png is measured."""
+        return self.p.site_card_size()
 
     def locale(self, language: str) -> str:
         return share.og_locale(language or self.p.settings.language)
@@ -108,11 +123,23 @@ class Publisher:
         self.feeds = feeds.plan_feeds(self.settings.title, ordered, sections, self.settings.feed_size)
         self.feed_paths = {f.page: f for f in self.feeds}
         self.sitemap: list[feeds.SitemapEntry] = []
+        self._site_card_size: tuple[int, int] | None = None
         renderer.env.globals.update(share=Share(self), feed_links=self.feed_links)
 
     def own_static(self, rel: str) -> bool:
         """Does the site's static/ folder bring this file itself?"""
         return (self.site.root / "static" / rel).is_file()
+
+    def site_card_size(self) -> tuple[int, int]:
+        if self._site_card_size is None:
+            self._site_card_size = cards.CARD_SIZE
+            if self.own_static(SITE_CARD):
+                try:
+                    with Image.open(self.site.root / "static" / SITE_CARD) as image:
+                        self._site_card_size = image.size
+                except (OSError, ValueError, Image.DecompressionBombError):
+                    pass  # not an image Pillow reads: give the size a card should have
+        return self._site_card_size
 
     def feed_links(self, page: Page) -> list[tuple[str, str]]:
         """(title, path) of the feeds a page announces: the whole archive's and its section's."""
@@ -170,17 +197,19 @@ class Publisher:
             self.report.feeds += 1
 
     def write_cards(self, output: Output) -> None:
-        """Every article's card (drawn, or reused from the cache), the site's card and its logo."""
+        """Every article's card (drawn, or reused from the cache) unless `cards: false`, the site's card
+        unless the site brings its own, and the publisher's logo."""
         if self.fonts is None:
             return
         started = time.perf_counter()
-        articles = sorted(self.site.articles, key=lambda a: a.url)
-        texts = [self.card_text(a) for a in articles] + [self.site_card_text()]
-        targets = [card_path(a) for a in articles] + [SITE_CARD]
+        articles = sorted(self.site.articles, key=lambda a: a.url) if self.settings.cards else []
+        jobs = [(card_path(a), self.card_text(a)) for a in articles]
+        if not self.own_static(SITE_CARD):
+            jobs.append((SITE_CARD, self.site_card_text()))
         stats = cards.CardStats()
-        for target, data in zip(targets, cards.render_cards(texts, self.fonts, self.cache, stats), strict=True):
-            if target != SITE_CARD or not self.own_static(SITE_CARD):
-                output.write(target, data)
+        drawn = cards.render_cards([text for _, text in jobs], self.fonts, self.cache, stats)
+        for (target, _), data in zip(jobs, drawn, strict=True):
+            output.write(target, data)
         if not self.own_static(LOGO):
             output.write(LOGO, cards.draw_logo(self.settings.title, self.fonts, self.rtl(self.settings.language)))
         self.report.cards_drawn += stats.drawn

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import time
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageFont, features
+from arabic_reshaper import ArabicReshaper
+from bidi.algorithm import get_display
+from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont, features
 
 from akhbar import cards
 
@@ -113,6 +117,16 @@ def test_left_to_right_headline_is_not_reversed() -> None:
     assert cards.shape("Apple unveils the iPhone 15", rtl=False) == "Apple unveils the iPhone 15"
 
 
+@pytest.mark.parametrize("text", ["تقصف", "روسيا تقصف مواقع داعش", " سوريا ", "الأخبار", "مُحَمَّد", "ـ",
+                                  *MIXED, "أبل، (رويترز)", "دير الزور 2017"])
+@pytest.mark.parametrize("rtl", [True, False])
+def test_shape_is_reshaping_then_the_bidi_algorithm(text: str, rtl: bool) -> None:
+    """Arabic letters and spaces alone skip the bidi algorithm (they are simply reversed): same result."""
+    reshaper = ArabicReshaper({"delete_harakat": True, "ARABIC LIGATURE ALLAH": False})
+    visual = get_display(reshaper.reshape(text), base_dir="R" if rtl else "L")
+    assert cards.shape(text, rtl) == "".join(ch for ch in visual if unicodedata.category(ch) != "Cf")
+
+
 @pytest.mark.skipif(not features.check("raqm"), reason="Pillow has no Raqm (libraqm/fribidi) here")
 @pytest.mark.parametrize("headline", MIXED[:3])
 def test_drawn_text_matches_pillow_with_raqm(fonts: cards.Fonts, headline: str) -> None:
@@ -161,6 +175,15 @@ def test_headline_too_long_for_the_card_ends_in_an_ellipsis(fonts: cards.Fonts) 
     assert len(lines) * size * cards.LINE_HEIGHT <= 360
 
 
+@pytest.mark.parametrize("rtl", [True, False])
+def test_widths_are_what_pillow_measures(fonts: cards.Fonts, rtl: bool) -> None:
+    """Glyph advances are measured once and added up (26.6 fixed point, kerning pairs included)."""
+    for path, size in [(fonts.bold, 72), (fonts.bold, 44), (fonts.regular, 32)]:
+        font = ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+        for text in [*MIXED, " ".join(MIXED), "AVAWAY Ta To", "«»()[]"]:
+            assert cards.width(text, font, rtl) == font.getlength(cards.shape(text, rtl)), text
+
+
 def test_a_word_longer_than_a_line_is_cut(fonts: cards.Fonts) -> None:
     font = ImageFont.truetype(str(fonts.bold), 56, layout_engine=ImageFont.Layout.BASIC)
     lines = cards.wrap("https://example.org/" + "x" * 120, font, 600, rtl=False)
@@ -186,6 +209,101 @@ def test_arabic_lines_start_at_the_right_and_latin_ones_at_the_left(fonts: cards
 
 
 # ---------------------------------------------------------------- the PNG, the cache, the speed
+
+
+def pillow_card(text: cards.CardText, fonts: cards.Fonts) -> Image.Image:
+    """The card drawn the plain way, ImageDraw.text line by line: what draw_card must look like."""
+    w, h = cards.CARD_SIZE
+
+    def font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+        return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+
+    image = Image.new("L", cards.CARD_SIZE, cards.INK)
+    draw = ImageDraw.Draw(image)
+    box = (cards.MARGIN, w - cards.MARGIN)
+
+    def line(words: str, y: float, face: ImageFont.FreeTypeFont, ink: int, rtl: bool) -> None:
+        x, anchor = (box[1], "rm") if rtl else (box[0], "lm")
+        draw.text((x, y), cards.shape(words, rtl), font=face, fill=ink, anchor=anchor)
+
+    draw.rectangle((0, 0, w, cards.BAND), fill=cards.ON_BAND)
+    band, host = font(fonts.bold, 40), font(fonts.regular, 28)
+    line(cards.ellipsize(text.site, band, w * 0.6, text.site_rtl), cards.BAND / 2, band, cards.ON_BAND + 63,
+         text.site_rtl)
+    line(cards.ellipsize(text.host, host, w * 0.3, False), cards.BAND / 2, host, cards.ON_BAND + 44,
+         not text.site_rtl)
+    top, bottom = cards.BAND + 36, cards.FOOT - 24
+    size, lines = cards.fit(text.headline, box[1] - box[0], bottom - top, lambda s: font(fonts.bold, s), text.rtl)
+    step = size * cards.LINE_HEIGHT
+    y = top + (bottom - top - step * len(lines)) / 2 + step / 2
+    for words in lines:
+        line(words, y, font(fonts.bold, size), cards.INK + 63, text.rtl)
+        y += step
+    draw.rectangle((0, cards.FOOT, w, h), fill=cards.MUTED)
+    draw.line((cards.MARGIN, cards.FOOT, w - cards.MARGIN, cards.FOOT), fill=cards.MUTED + 20, width=2)
+    foot = font(fonts.regular, 32)
+    line(cards.ellipsize(text.footer, foot, box[1] - box[0], text.site_rtl), (cards.FOOT + h) / 2, foot,
+         cards.MUTED + 63, text.site_rtl)
+    # 17 steps of each ramp, as in the PNG
+    indexed = Image.frombytes("P", cards.CARD_SIZE, image.point(cards._INDEX).tobytes())
+    indexed.putpalette(cards.PALETTE)
+    return indexed.convert("RGB")
+
+
+@pytest.mark.parametrize("text", [
+    card(MIXED[1]), card(MIXED[2]), card(" ".join(MIXED * 3)), card("https://example.org/" + "x" * 120),
+    card("Apple unveils the iPhone 15 Pro, and a watch", rtl=False),
+    cards.CardText("روسيا تقصف مواقع «داعش»", "17 Sep 2018 · Moscow", "News archive", HOST, True, False),
+])
+def test_cards_look_exactly_as_pillow_draws_them(fonts: cards.Fonts, text: cards.CardText) -> None:
+    """Glyphs are rendered once and pasted, the band is drawn once per site and rows are compressed
+    in pieces, all for speed: the pixels must be those of drawing each line with ImageDraw.text."""
+    drawn = Image.open(io.BytesIO(cards.draw_card(text, fonts))).convert("RGB")
+    assert ImageChops.difference(drawn, pillow_card(text, fonts)).getbbox() is None
+
+
+def test_card_decodes_to_rgb_with_its_colours_and_the_headline_drawn(fonts: cards.Fonts) -> None:
+    image = Image.open(io.BytesIO(cards.draw_card(card(MIXED[0]), fonts)))
+    assert image.size == cards.CARD_SIZE == (1200, 630)
+    rgb = image.convert("RGB")
+    assert rgb.mode == "RGB" and rgb.size == (1200, 630)
+    paper, accent = ImageColor.getrgb(cards.PAPER), ImageColor.getrgb(cards.ACCENT)
+    assert rgb.getpixel((4, 4)) == accent and rgb.getpixel((4, 300)) == paper and rgb.getpixel((4, 600)) == paper
+    colours = rgb.getcolors(256)
+    assert colours is not None and len(colours) <= 51  # 17 steps of three ramps
+    headline = rgb.crop((cards.MARGIN, cards.BAND + 36, 1200 - cards.MARGIN, cards.FOOT - 24))
+    ink = sum(count for count, colour in headline.getcolors(256) or [] if sum(colour) < 3 * 96)
+    assert ink > 3000, f"only {ink} dark pixels where the headline goes"
+
+
+def png_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """(kind, body) of every chunk, each checked against its CRC."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = [], 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at:at + 4])
+        kind, body = png[at + 4:at + 8], png[at + 8:at + 8 + length]
+        assert struct.unpack(">I", png[at + 8 + length:at + 12 + length])[0] == zlib.crc32(kind + body)
+        chunks.append((kind, body))
+        at += 12 + length
+    return chunks
+
+
+def test_the_png_is_one_whole_zlib_stream_of_unfiltered_rows(fonts: cards.Fonts) -> None:
+    """The stream is pieced together from runs of rows compressed apart: zlib must still read it to
+    the end and find the right Adler-32."""
+    for png, size in [(cards.draw_card(card(" ".join(MIXED)), fonts), cards.CARD_SIZE),
+                      (cards.draw_logo(SITE, fonts), cards.LOGO_SIZE)]:
+        chunks = png_chunks(png)
+        assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+        assert chunks[0][1] == struct.pack(">IIBBBBB", *size, 8, 3, 0, 0, 0)
+        assert len(chunks[1][1]) == 3 * 51
+        raw = zlib.decompress(chunks[2][1])  # checks the Adler-32
+        w, h = size
+        assert len(raw) == h * (w + 1) and all(raw[y * (w + 1)] == 0 for y in range(h))
+        assert max(raw) < 51
+        pixels = Image.open(io.BytesIO(png)).tobytes()
+        assert b"".join(raw[y * (w + 1) + 1:(y + 1) * (w + 1)] for y in range(h)) == pixels
 
 
 def test_card_is_a_1200_by_630_png_and_the_same_bytes_every_time(fonts: cards.Fonts) -> None:
@@ -231,6 +349,20 @@ def test_missing_packaged_fonts_fall_back_with_a_note(tmp_path: Path) -> None:
         assert "no font for share cards" in note
     else:
         assert found.regular.parent == cards.SYSTEM_FONT_DIR and "reinstall" in note
+
+
+def test_drawing_a_card_takes_milliseconds(fonts: cards.Fonts) -> None:
+    """Pillow drawing each line itself took 12 ms a card; the best of three rounds must stay far below."""
+    texts = [card(f"{MIXED[i % 4]} {i}") for i in range(60)]
+    cards.draw_card(texts[0], fonts)  # the band and the first glyphs
+    rounds = []
+    for start in (0, 20, 40):
+        started = time.perf_counter()
+        for text in texts[start:start + 20]:
+            cards.draw_card(text, fonts)
+        rounds.append((time.perf_counter() - started) / 20)
+    assert min(rounds) < 0.006, f"{min(rounds) * 1000:.1f} ms a card"
+    assert len(cards.draw_card(texts[5], fonts)) < 24_000
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import hashlib
 import json
 import posixpath
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,83 @@ def test_cards_are_reused_on_the_next_build_and_the_output_is_identical(make_sit
     (root / "content/strikes.md").write_text(DATED.replace("Su-34", "Su-35"), encoding="utf-8")
     third = build(root, tmp_path / "three")
     assert third.published and (third.published.cards_drawn, third.published.cards_reused) == (1, 2)
+
+
+
+# ---------------------------------------------------------------- cards: false
+
+
+def article_cards(folder: Path) -> list[str]:
+    """Every share card of an article in a built site (the site's own assets/card.png aside)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*card.png")
+                  if p.relative_to(folder).as_posix() != "assets/card.png")
+
+
+def test_cards_false_draws_no_article_card_and_pages_share_the_site_card(make_site: MakeSite,
+                                                                         tmp_path: Path) -> None:
+    root = make_site({"site.yaml": SITE_YAML + "cards: false\n", "content/strikes.md": DATED,
+                      "content/undated.md": UNDATED, "content/apple.md": ENGLISH})
+    result = build(root, tmp_path / "public")
+    public = tmp_path / "public"
+    assert result.published and (result.published.cards_drawn, result.published.cards_reused) == (1, 0)
+    assert article_cards(public) == []
+    assert Image.open(public / "assets/card.png").size == (1200, 630)
+    assert Image.open(public / "assets/logo.png").size == (600, 60)
+    site_card = BASE + "assets/card.png"
+    for slug in ("strikes", "undated", "apple"):
+        tags = metas(public / f"articles/{slug}/index.html")
+        assert tags["og:image"] == tags["twitter:image"] == [site_card], slug
+        assert tags["og:image:alt"] == tags["twitter:image:alt"] == ["أرشيف الاختبار"]  # what the image shows
+        assert (tags["og:image:width"], tags["og:image:height"]) == (["1200"], ["630"])
+        assert tags["twitter:card"] == ["summary_large_image"]
+    [data] = json_ld(public / "articles/strikes/index.html")
+    assert data["image"] == [site_card] and data["publisher"]["logo"]["url"] == BASE + "assets/logo.png"
+    assert metas(public / "index.html")["og:image"] == [site_card]
+    # Every image a page names is in the build.
+    for page in public.rglob("*.html"):
+        for url in metas(page).get("og:image", []):
+            assert (public / url.removeprefix(BASE)).is_file(), (page, url)
+
+
+def test_cards_false_with_the_sites_own_card_draws_nothing_and_gives_its_size(make_site: MakeSite,
+                                                                              tmp_path: Path) -> None:
+    own = tmp_path / "own.png"
+    Image.new("RGB", (800, 418), "#123456").save(own)
+    root = make_site({"site.yaml": SITE_YAML + "cards: false\n", "content/strikes.md": DATED,
+                      "static/assets/card.png": own.read_bytes()})
+    result = build(root, tmp_path / "public")
+    public = tmp_path / "public"
+    assert result.published and result.published.cards_drawn == result.published.cards_reused == 0
+    assert article_cards(public) == []
+    assert (public / "assets/card.png").read_bytes() == own.read_bytes()
+    for page in ("articles/strikes/index.html", "index.html"):
+        tags = metas(public / page)
+        assert tags["og:image"] == [BASE + "assets/card.png"]
+        assert (tags["og:image:width"], tags["og:image:height"]) == (["800"], ["418"]), page
+
+
+def test_the_cards_false_site_is_valid_html(make_site: MakeSite, tmp_path: Path) -> None:
+    bash = tools.require("bash", "bash is needed to run scripts/check-html.sh")
+    tools.require("java", "java is missing: run `bash scripts/setup-system.sh` (Debian: default-jre-headless)")
+    tools.require(tools.vnu_jar(), "vnu.jar is missing: run `npm ci --no-audit --no-fund` in the repository")
+    root = make_site({"site.yaml": SITE_YAML + "cards: false\n", "content/strikes.md": DATED,
+                      "content/undated.md": UNDATED})
+    build(root, tmp_path / "public")
+    run = subprocess.run([bash, str(tools.REPO_ROOT / "scripts/check-html.sh"), str(tmp_path / "public")],
+                         capture_output=True, text=True, timeout=600, cwd=tools.REPO_ROOT)
+    assert run.returncode == 0 and re.search(r"^vnu: 0 errors", run.stdout, re.M), run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("cards: no-thanks", "'cards' must be true or false"),
+    ("cards: 0", "'cards' must be true or false"),
+    ("card: false", "unknown key 'card' (did you mean 'cards'?)"),
+])
+def test_the_cards_key_is_checked(make_site: MakeSite, line: str, message: str) -> None:
+    root = make_site({"site.yaml": SITE_YAML + line + "\n", "content/strikes.md": DATED})
+    with pytest.raises(SiteError) as caught:
+        pipeline.load(root)
+    assert [p.format() for p in caught.value.problems.errors] == [f"site.yaml:4: error: {message}"]
 
 
 # ---------------------------------------------------------------- hosting: sub-paths, GitHub Pages
