@@ -227,7 +227,8 @@ def test_structured_data_is_valid_schema_org(bundled_site: Path) -> None:
 def run_judge(name: str, site: Path, **env: str) -> subprocess.CompletedProcess[str]:
     judges = tools.require_shared("the shared judges") / "judges"
     script = tools.require(judges / name, f"{judges / name} is missing")
-    environment = {**os.environ, "JUDGES_PY": sys.executable, **env}
+    # the judges find their tools under JUDGES_HOME; the session's private XDG_CACHE_HOME must not hide them
+    environment = {**os.environ, "JUDGES_PY": sys.executable, "JUDGES_HOME": str(JUDGES_HOME), **env}
     return subprocess.run(["bash", script, str(site)], capture_output=True, text=True, timeout=900,
                           env=environment)
 
