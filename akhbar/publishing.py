@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from PIL import Image
 
-from . import aliases, cards, feeds, share
+from . import aliases, cards, feeds, incremental, share
 from .arabic import language_direction
 from .content import Article
 from .output import Output
@@ -123,6 +123,9 @@ class Publisher:
         self.feeds = feeds.plan_feeds(self.settings.title, ordered, sections, self.settings.feed_size)
         self.feed_paths = {f.page: f for f in self.feeds}
         self.sitemap: list[feeds.SitemapEntry] = []
+        # set by an incremental build: cards unchanged since the previous build are linked from it
+        self.previous: incremental.OutState | None = None
+        self.state: incremental.OutState | None = None
         self._site_card_size: tuple[int, int] | None = None
         renderer.env.globals.update(share=Share(self), feed_links=self.feed_links)
 
@@ -207,9 +210,22 @@ class Publisher:
         if not self.own_static(SITE_CARD):
             jobs.append((SITE_CARD, self.site_card_text()))
         stats = cards.CardStats()
-        drawn = cards.render_cards([text for _, text in jobs], self.fonts, self.cache, stats)
-        for (target, _), data in zip(jobs, drawn, strict=True):
-            output.write(target, data)
+        keys = [cards.card_key(text, self.fonts).encode() for _, text in jobs]
+        previous, state = self.previous, self.state
+        todo = []
+        for (target, text), key in zip(jobs, keys, strict=True):
+            found = incremental.reusable(previous, output.out, target, key) if previous else None
+            if found is not None and state is not None:  # the same card is in the previous site: link it
+                output.link(target, found)
+                state.pages[target] = previous.pages[target]  # type: ignore[union-attr]
+                stats.reused += 1
+            else:
+                todo.append((target, text, key))
+        drawn = cards.render_cards([text for _, text, _ in todo], self.fonts, self.cache, stats)
+        for (target, _, key), data in zip(todo, drawn, strict=True):
+            info = output.write(target, data).stat()
+            if state is not None:
+                state.pages[target] = incremental.PageRecord(key, info.st_size, info.st_mtime_ns)
         if not self.own_static(LOGO):
             output.write(LOGO, cards.draw_logo(self.settings.title, self.fonts, self.rtl(self.settings.language)))
         self.report.cards_drawn += stats.drawn

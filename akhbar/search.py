@@ -267,13 +267,18 @@ class IndexJob:
     """The search index of a build, indexed by Pagefind in a background thread.
 
     The sources are written first (here, in worker processes); Pagefind then runs, one bundle
-    after another so that memory stays bounded, while the build draws share cards and writes
-    feeds. `finish()` waits and copies the bundles into the site; `cancel()` stops Pagefind.
+    after another so that memory stays bounded, while the build renders pages and draws share
+    cards. With `output`, Pagefind writes each bundle straight into the staging folder and this
+    thread adds the files' disk twins there; without, `finish()` copies the bundles in.
+    `finish()` waits for all that; `cancel()` stops Pagefind.
     """
 
-    def __init__(self, articles: Sequence[Article], renderer: Renderer, split_above: int | None = None):
+    def __init__(self, articles: Sequence[Article], renderer: Renderer, split_above: int | None = None,
+                 output: Output | None = None):
         self.bundles = plan_bundles(articles, split_above)
         self.for_disk = renderer.settings.index_links
+        self.output = output
+        self.files = self.bytes = 0  # written into `output` by the thread, counted by finish()
         self.tmp = tempfile.TemporaryDirectory(prefix="akhbar-search-")
         self.error: BaseException | None = None
         self.process: subprocess.Popen[str] | None = None
@@ -292,6 +297,8 @@ class IndexJob:
         return Path(self.tmp.name) / f"site-{number}"
 
     def _built(self, number: int) -> Path:
+        if self.output is not None:
+            return self.output.staging / self.bundles[number].folder
         return Path(self.tmp.name) / f"bundle-{number}"
 
     def _index(self) -> None:
@@ -301,8 +308,25 @@ class IndexJob:
                     return
                 run_pagefind(self._source(number), self._built(number), self._started)
                 reproducible(self._built(number))
+                if self.output is not None:
+                    self._complete(self._built(number), self.bundles[number].folder, self.output)
         except BaseException as exc:  # handed to finish(), in the build's own thread
             self.error = exc
+
+    def _complete(self, built: Path, folder: str, output: Output) -> None:
+        """In the staging folder: drop Pagefind's unused UI files, add the disk twins, count it all."""
+        for path in sorted(p for p in built.rglob("*") if p.is_file()):
+            rel = path.relative_to(built).as_posix()
+            if UNUSED.match(rel):
+                path.unlink()
+                continue
+            data = path.read_bytes() if self.for_disk else b""
+            self.files += 1
+            self.bytes += path.stat().st_size
+            for name, text in file_twins(rel, data) if self.for_disk else ():
+                written = output.write(f"{folder}/{name}", text, count=False)
+                self.files += 1
+                self.bytes += written.stat().st_size
 
     def _started(self, process: subprocess.Popen[str]) -> None:
         self.process = process
@@ -315,8 +339,12 @@ class IndexJob:
             self.thread.join()
             if self.error is not None:
                 raise self.error
-            for number, bundle in enumerate(self.bundles):
-                copy_bundle(self._built(number), bundle.folder, output, self.for_disk)
+            if self.output is None:
+                for number, bundle in enumerate(self.bundles):
+                    copy_bundle(self._built(number), bundle.folder, output, self.for_disk)
+            else:
+                output.files_written += self.files
+                output.bytes_written += self.bytes
             return self.bundles
         finally:
             self.tmp.cleanup()

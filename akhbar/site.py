@@ -284,6 +284,7 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
             publisher.saw(page)
         result.pages = len(all_pages)
         result.rendered = len(todo)
+        publisher.previous, publisher.state = previous, state
         result.published = publisher.write(output)
         if indexing is not None:
             indexing.finish(output)
@@ -345,7 +346,7 @@ def _search_index(site: Site, renderer: Renderer, output: Output, previous: incr
         state.search, state.search_folders = previous.search, folders
         result.search_stale = previous.search != fingerprint
         return None
-    job = search.IndexJob(site.articles, renderer)
+    job = search.IndexJob(site.articles, renderer, output=output)
     state.search, state.search_folders = fingerprint, folders
     result.search_indexed = True
     return job

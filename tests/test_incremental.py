@@ -317,3 +317,17 @@ def test_cache_lives_in_the_user_cache_not_the_site(site: Path, tmp_path: Path) 
     incremental_build(site, inc)
     assert incremental.state_dir(site).is_relative_to(Path(os.environ["XDG_CACHE_HOME"]))
     assert not any(p.suffix == ".pickle" for p in site.rglob("*"))
+
+
+def test_unchanged_cards_are_linked_from_the_previous_site(site: Path, tmp_path: Path) -> None:
+    inc = tmp_path / "inc"
+    incremental_build(site, inc)
+    cards = sorted(inc.glob("articles/*/card.png"))
+    assert cards, "the build drew no share cards"
+    before = {p: p.stat().st_ino for p in cards}
+    edit(site / "content/a.txt", "افتتاح معرض الكتاب في دمشق\n", "افتتاح معرض الكتاب الدولي في دمشق\n")
+    result = incremental_build(site, inc)
+    assert result.published is not None and result.published.cards_drawn == 1  # only the retitled article's
+    changed = [p for p in cards if p.stat().st_ino != before[p]]
+    assert [p.parent.name for p in changed] == ["a"]
+    assert_same_as_clean(site, inc)
