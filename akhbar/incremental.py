@@ -30,7 +30,7 @@ from typing import Any
 from .content import Article
 from .output import MARKER, store_file
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _PACKAGE = Path(__file__).resolve().parent
 _VERSIONED = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pillow", "pagefind", "arabic-reshaper",
               "python-bidi", "hijridate", "markupsafe")
@@ -242,8 +242,7 @@ class OutState:
 
     identity: tuple[int, ...] | None = None
     pages: dict[str, PageRecord] = dataclasses.field(default_factory=dict)
-    search: bytes = b""  # fingerprint of the search index inputs
-    search_folders: tuple[str, ...] = ()
+    bundles: dict[str, bytes] = dataclasses.field(default_factory=dict)  # search bundle -> its inputs
     input: str = ""  # input_digest of a build that ran through the command line
     stamp: str = ""  # every file of the output folder as that build left it (name, size, time)
     summary: Any = None  # what that build printed

@@ -274,8 +274,9 @@ class IndexJob:
     """
 
     def __init__(self, articles: Sequence[Article], renderer: Renderer, split_above: int | None = None,
-                 output: Output | None = None):
-        self.bundles = plan_bundles(articles, split_above)
+                 output: Output | None = None, only: set[str] | None = None):
+        # `only`: the folders of the bundles to index (the others are unchanged); default: all
+        self.bundles = [b for b in plan_bundles(articles, split_above) if only is None or b.folder in only]
         self.for_disk = renderer.settings.index_links
         self.output = output
         self.files = self.bytes = 0  # written into `output` by the thread, counted by finish()

@@ -337,28 +337,43 @@ def _write_pages(renderer: Renderer, output: Output, todo: list[Page], jobs: int
 def _search_index(site: Site, renderer: Renderer, output: Output, previous: incremental.OutState,
                   state: incremental.OutState, prints: incremental.Fingerprints, defer: bool,
                   result: BuildResult) -> search.IndexJob | None:
-    """Start indexing for search, or link the previous index when the articles it holds are unchanged."""
-    folders = tuple(b.folder for b in search.plan_bundles(site.articles))
-    ordered = sorted(site.articles, key=lambda a: a.url)
-    fingerprint = incremental.digest_of((prints.article_own(a) for a in ordered), prints.salt)
-    same = bool(previous.search) and previous.search_folders == folders
-    if same and (previous.search == fingerprint or defer) and _link_folders(output, folders):
-        state.search, state.search_folders = previous.search, folders
-        result.search_stale = previous.search != fingerprint
+    """Start indexing the search bundles whose articles changed; link the others from the previous site.
+
+    A bundle's fingerprint covers its articles and the spellings shown in filters (taken from
+    the whole archive). With `defer`, a previous index with the same bundles is kept as it is.
+    """
+    import json
+
+    bundles = search.plan_bundles(site.articles)
+    names = json.dumps(search.filter_names(site.articles), ensure_ascii=False, sort_keys=True).encode()
+    wanted = {}
+    for bundle in bundles:
+        ordered = sorted(bundle.articles, key=lambda a: a.url)
+        parts = [bundle.folder.encode(), names, *(prints.article_own(a) for a in ordered)]
+        wanted[bundle.folder] = incremental.digest_of(parts, prints.salt)
+    have = {folder for folder, fingerprint in previous.bundles.items() if (output.out / folder).is_dir()}
+    if defer and previous.bundles.keys() == wanted.keys() and have == set(wanted):
+        _link_folders(output, tuple(wanted))
+        state.bundles = dict(previous.bundles)  # the next full build re-indexes what changed
+        result.search_stale = previous.bundles != wanted
         return None
-    job = search.IndexJob(site.articles, renderer, output=output)
-    state.search, state.search_folders = fingerprint, folders
+    todo = set()
+    for folder, fingerprint in wanted.items():
+        if folder in have and previous.bundles[folder] == fingerprint:
+            _link_folders(output, (folder,))
+        else:
+            todo.add(folder)
+        state.bundles[folder] = fingerprint
+    if not todo:
+        return None
     result.search_indexed = True
-    return job
+    return search.IndexJob(site.articles, renderer, output=output, only=todo)
 
 
-def _link_folders(output: Output, folders: tuple[str, ...]) -> bool:
-    """Link the previous build's copies of `folders` into the new site; False if one is missing."""
-    if not all((output.out / folder).is_dir() for folder in folders):
-        return False
+def _link_folders(output: Output, folders: tuple[str, ...]) -> None:
+    """Link the previous build's copies of `folders` into the new site."""
     for folder in folders:
         source = output.out / folder
         for path in sorted(source.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 output.link(path.relative_to(output.out).as_posix(), path)
-    return True

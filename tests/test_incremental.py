@@ -331,3 +331,29 @@ def test_unchanged_cards_are_linked_from_the_previous_site(site: Path, tmp_path:
     changed = [p for p in cards if p.stat().st_ino != before[p]]
     assert [p.parent.name for p in changed] == ["a"]
     assert_same_as_clean(site, inc)
+
+
+def test_only_the_search_bundle_holding_an_edited_article_is_indexed_again(
+        make_site, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from akhbar import search
+
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 2)  # whole years, at most two articles a bundle
+    root = make_site({"site.yaml": SITE_YAML.replace("search: false\n", ""), **FILES})
+    inc = tmp_path / "inc"
+    indexed: list[str] = []
+    real = search.run_pagefind
+
+    def counting(source: Path, bundle: Path, started=None) -> None:  # type: ignore[no-untyped-def]
+        indexed.append(bundle.name)
+        real(source, bundle, started)
+
+    monkeypatch.setattr(search, "run_pagefind", counting)
+    incremental_build(root, inc)
+    assert len(indexed) >= 3, indexed  # 2019 (three articles: split), 2020, 2021
+    indexed.clear()
+    edit(root / "content/f.md", "نص قصير.", "نص قصير معدل.")  # the 2021 article: the newest bundle
+    assert incremental_build(root, inc).search_indexed
+    assert indexed == ["pagefind"], indexed
+    indexed.clear()
+    assert not incremental_build(root, inc).search_indexed and indexed == []
+    assert_same_as_clean(root, inc)
