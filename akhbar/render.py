@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,14 +41,7 @@ class Urls:
 
     def href(self, target: str, current: str) -> str:
         """A link from the page at `current` to `target` that works from disk and any sub-path."""
-        link = self._link_path(target)
-        base = posixpath.dirname(current)
-        if link.endswith("/") or link == "":
-            rel = posixpath.relpath(link.rstrip("/") or ".", base or ".")
-            rel = "./" if rel == "." else rel + "/"
-        else:
-            rel = posixpath.relpath(link, base or ".")
-        return quote(rel, safe="/#.-_~")
+        return _href(self._link_path(target), posixpath.dirname(current))
 
     def absolute(self, target: str) -> str:
         """An absolute address under base_url (canonical links, feeds, share cards)."""
@@ -80,6 +74,9 @@ class Renderer:
         self.env.filters["digits"] = self.digits
         self.env.filters["iso"] = date_iso
         self.env.filters["deep_links"] = deep_links  # a "#" link on every anchored paragraph
+        # the same dates are shown on many pages, and Babel and the Hijri calendar are slow
+        self.format_date = functools.lru_cache(maxsize=1 << 16)(self.format_date)  # type: ignore[method-assign]
+        self.hijri_date = functools.lru_cache(maxsize=1 << 16)(self.hijri_date)  # type: ignore[method-assign]
         self.env.globals["settings"] = settings
         self.env.globals["direction_of"] = language_direction
         self.env.globals["site_origin"] = origin_of(settings.base_url)
@@ -146,3 +143,24 @@ def origin_of(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
     return f"{parts.scheme}://{parts.netloc}"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _href(link: str, base: str) -> str:
+    """The quoted relative link from folder `base` to `link` (both relative to the site's root)."""
+    if link.endswith("/") or link == "":
+        rel = relative_path(link.rstrip("/") or ".", base or ".")
+        rel = "./" if rel == "." else rel + "/"
+    else:
+        rel = relative_path(link, base or ".")
+    return quote(rel, safe="/#.-_~")
+
+
+def relative_path(path: str, start: str) -> str:
+    """posixpath.relpath for normalised paths relative to one root, without touching the disk."""
+    target = [p for p in path.split("/") if p and p != "."]
+    origin = [p for p in start.split("/") if p and p != "."]
+    common = 0
+    while common < min(len(target), len(origin)) and target[common] == origin[common]:
+        common += 1
+    return "/".join([".."] * (len(origin) - common) + target[common:]) or "."

@@ -183,3 +183,17 @@ def test_source_files_are_never_modified(make_site, tmp_path: Path) -> None:
     build(root, root / "public")
     assert {k: v for k, v in tree_digest(root).items() if not k.startswith("public/")} == before
     assert all(os.stat(p).st_mtime_ns == m for p, m in mtimes.items() if p.exists())
+
+
+def test_relative_links_match_posixpath_relpath() -> None:
+    import posixpath
+    import random
+
+    from akhbar.render import relative_path
+
+    pick = random.Random(7)
+    parts = ["articles", "archive", "2018", "09", "page", "2", "index.html", "خبر", "a"]
+    for _ in range(20000):
+        path = "/".join(pick.choice(parts) for _ in range(pick.randint(0, 5))) or "."
+        start = "/".join(pick.choice(parts) for _ in range(pick.randint(0, 4))) or "."
+        assert relative_path(path, start) == posixpath.relpath(path, start), (path, start)
