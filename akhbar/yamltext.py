@@ -20,6 +20,30 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+_FastLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """The same rules, parsed by libyaml: several times faster on thousands of front matters."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _FastLoader = _CLoader
+
+FAST_MAX_CHARS = 20_000  # libyaml's composer recurses in C: only small, shallow texts go to it
+
+
+def _compose(text: str) -> Any:
+    """The YAML node tree of `text`. Well-formed, small front matter is read by libyaml; anything
+    else (and any error, so that messages and lines stay the same) by PyYAML's own parser."""
+    if (_FastLoader is not None and len(text) < FAST_MAX_CHARS
+            and text.count("[") + text.count("{") < 50):
+        try:
+            return yaml.compose(text, Loader=_FastLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=_Loader)
+
+
 @dataclass(frozen=True)
 class Entry:
     value: Any
@@ -31,7 +55,7 @@ def load_mapping(
 ) -> dict[str, Entry] | None:
     """Parse `text` as a YAML mapping; report problems at real file lines (1-based)."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.YAMLError as exc:
         context_mark = getattr(exc, "context_mark", None)
         mark = getattr(exc, "problem_mark", None) or context_mark
