@@ -331,6 +331,9 @@ class Run:
     summary: str = ""  # the last line of stdout
     stdout_tail: str = ""
     stderr_tail: str = ""
+    # the largest sum of the PSS (proportional set size) of the tree: memory shared by forked workers
+    # (copy-on-write) and by their parent counts once, as the machine sees it; RSS counts it per process
+    peak_pss_bytes: int = 0
 
 
 def _tail(data: bytes, lines: int = 12) -> str:
@@ -354,7 +357,7 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         root = psutil.Process(proc.pid)
-        peak_tree = peak_one = 0
+        peak_tree = peak_one = peak_pss = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -363,15 +366,18 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
                 members = [root, *root.children(recursive=True)]
             except psutil.Error:
                 members = []
-            total = 0
+            total = shared = 0
             for member in members:
                 try:
                     rss = member.memory_info().rss
+                    pss = getattr(member.memory_full_info(), "pss", rss)
                 except psutil.Error:
                     continue
                 total += rss
+                shared += pss
                 peak_one = max(peak_one, rss)
             peak_tree = max(peak_tree, total)
+            peak_pss = max(peak_pss, shared)
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -381,7 +387,7 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
         stdout, stderr = out.read(), err.read()
     lines = stdout.decode("utf-8", "replace").strip().splitlines()
     run = Run(round(seconds, 3), max(peak_tree, peak_one), peak_one, proc.returncode, load,
-              lines[-1] if lines else "", _tail(stdout), _tail(stderr))
+              lines[-1] if lines else "", _tail(stdout), _tail(stderr), peak_pss_bytes=peak_pss)
     if check and run.exit_code != 0:
         raise BenchError(f"{' '.join(command)} exited with {run.exit_code}:\n{run.stderr_tail or run.stdout_tail}")
     return run
@@ -505,7 +511,7 @@ def bench_akhbar(work: Path, items: list[Item], site: Path, caps: Capabilities, 
         log(f"  akhbar {label} …")
         run_env = env(work / f"cache-{label}")
         run = measure([*build, *extra, "--site", str(site_dir), "--out", str(out)], run_env)
-        log(f"    {run.seconds:.1f} s, {run.peak_rss_bytes / 1e6:.0f} MB")
+        log(f"    {run.seconds:.1f} s, {run.peak_rss_bytes / 1e6:.0f} MB RSS, {run.peak_pss_bytes / 1e6:.0f} MB PSS")
         return run, run_env
 
     result: dict[str, Any] = {}
@@ -615,6 +621,7 @@ COLUMNS = [
     ("no-op s", lambda r: f"{r['akhbar']['noop_rebuild']['seconds']:.1f}"),
     ("edit-1 s", lambda r: f"{r['akhbar']['edit_one_rebuild']['seconds']:.1f}"),
     ("peak MB", lambda r: f"{r['akhbar']['clean']['peak_rss_bytes'] / 1e6:.0f}"),
+    ("peak PSS MB", lambda r: f"{r['akhbar']['clean']['peak_pss_bytes'] / 1e6:.0f}"),
     ("B/article", lambda r: f"{r['akhbar']['bytes_per_article']:,.0f}"),
     ("fit 1 GB", lambda r: f"{r['akhbar']['fit_in_1gb']:,}"),
     ("unresolved", lambda r: _opt(r["akhbar"]["unresolved_see_also"], lambda x: f"{x:,}")),
@@ -638,8 +645,10 @@ def table(results: list[dict[str, Any]]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     legend = ("clean: clean build with search (empty cache); no-search, no-cards: clean builds without them; "
               "no-op, edit-1: rebuilds with nothing changed and with one article edited; peak MB: whole process "
-              "tree, clean build; B/article: output bytes / N; fit 1 GB: articles per 10^9 bytes; hugo, "
-              "pagefind: Hugo's build and Pagefind on its output; ratio: akhbar clean / (hugo + pagefind).")
+              "tree, clean build, RSS summed (shared pages of forked workers counted in each); peak PSS MB: the "
+              "same tree with shared pages counted once; B/article: output bytes / N; fit 1 GB: articles per "
+              "10^9 bytes; hugo, pagefind: Hugo's build and Pagefind on its output; "
+              "ratio: akhbar clean / (hugo + pagefind).")
     return "\n".join(lines) + "\n\n" + legend
 
 

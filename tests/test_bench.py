@@ -18,7 +18,7 @@ from akhbar import site as pipeline
 from tests.tools import REPO_ROOT, require, require_shared
 
 BENCH = REPO_ROOT / "benchmarks" / "bench.py"
-RUN_KEYS = {"seconds": float, "peak_rss_bytes": int, "peak_rss_process_bytes": int, "exit_code": int,
+RUN_KEYS = {"seconds": float, "peak_rss_bytes": int, "peak_pss_bytes": int, "peak_rss_process_bytes": int, "exit_code": int,
             "load_average_before": float, "summary": str, "stdout_tail": str, "stderr_tail": str}
 
 
@@ -93,6 +93,7 @@ def _check_run(run: dict[str, Any]) -> None:
         assert isinstance(run[key], kind), (key, run)
     assert run["seconds"] > 0 and run["exit_code"] == 0
     assert 0 < run["peak_rss_process_bytes"] <= run["peak_rss_bytes"]
+    assert 0 < run["peak_pss_bytes"] <= run["peak_rss_bytes"]
 
 
 def _check_size(record: dict[str, Any], n: int) -> None:
@@ -154,7 +155,7 @@ def _check_table(stdout: str, sizes: list[int], with_hugo: bool) -> None:
     assert header[:3] == ["N", "clean", "s"] and "ratio" in header
     for n, line in zip(sizes, lines[2:], strict=False):
         cells = line.split()
-        assert cells[0] == f"{n:,}" and len(cells) == 16
+        assert cells[0] == f"{n:,}" and len(cells) == 17
         assert (cells[-2] != "-") == with_hugo  # the ratio column
     assert lines[-1].startswith("Wrote ")
 
