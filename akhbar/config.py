@@ -40,6 +40,7 @@ class Settings:
     day_pages_from: int = 60
     hijri: bool = True
     cards: bool = True
+    minify: bool = False
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
 
     def label(self, kind: str, value: str) -> str:
@@ -56,7 +57,7 @@ class Settings:
 _TEXT_KEYS = ("title", "description", "publisher", "copyright", "cname")
 _INT_KEYS = {"home_size": (1, 1000), "page_size": (1, 1000), "feed_size": (1, 1000),
              "day_pages_from": (1, 100_000)}
-_BOOL_KEYS = ("index_links", "search", "hijri", "cards")
+_BOOL_KEYS = ("index_links", "search", "hijri", "cards", "minify")
 _LABEL_KINDS = ("section", "source", "place", "tags")
 _PERMALINK_FIELDS = ("{slug}", "{year}", "{month}", "{day}", "{section}")
 KNOWN_KEYS = tuple(f.name for f in fields(Settings))

@@ -120,7 +120,8 @@ class Renderer:
             format_date=self.format_date,
             hijri_date=self.hijri_date,
         )
-        return self.env.get_template(page.template).render(context)
+        html = self.env.get_template(page.template).render(context)
+        return minify(html) if self.settings.minify else html
 
     def _url_helper(self, here: str) -> Callable[[str], str]:
         return lambda target: self.urls.href(target, here)
@@ -164,3 +165,12 @@ def relative_path(path: str, start: str) -> str:
     while common < min(len(target), len(origin)) and target[common] == origin[common]:
         common += 1
     return "/".join([".."] * (len(origin) - common) + target[common:]) or "."
+
+
+def minify(html: str) -> str:
+    """Smaller HTML from minify-html (whitespace, quotes, optional tags), keeping what readers and
+    checkers rely on: closing tags, <html> and <head>, and scripts and styles as written."""
+    import minify_html
+
+    return str(minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True,
+                                  minify_css=False, minify_js=False))

@@ -57,3 +57,32 @@ def test_every_page_declares_language_and_direction(bundled_site: Path) -> None:
         if not text.startswith("<!DOCTYPE html>") or ' lang="ar"' not in start or ' dir="rtl"' not in start:
             wrong.append(f"{page.relative_to(bundled_site)}: {text[:80]!r}")
     assert not wrong, "pages without <!DOCTYPE html> and <html lang=\"ar\" dir=\"rtl\">:\n" + "\n".join(wrong)
+
+
+def test_minified_pages_are_smaller_valid_and_say_the_same(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from akhbar import site as pipeline
+    from akhbar.search import html_text
+
+    bash = tools.require("bash", "bash is needed to run scripts/check-html.sh")
+    tools.require("java", "java is missing: run `bash scripts/setup-system.sh` (Debian: default-jre-headless)")
+    tools.require(tools.vnu_jar(), "vnu.jar is missing: run `npm ci --no-audit --no-fund` in the repository")
+    files = {
+        "content/a.md": "---\ntitle: خبر أول\ndate: 2018-01-01\nplace: دمشق\n---\nنص   الخبر  الأول.\n\n- بند\n- بند آخر\n",
+        "content/b.txt": "---\ndate: 2018-02-01\n---\nخبر ثان\n\nموسكو-سانا\n\nنص الخبر الثاني.\n\nانظر ايضاً\n\nخبر أول\n\nنص…\n",
+    }
+    plain = make_site({**files, "site.yaml": "title: أرشيف\nbase_url: https://example.org/\nsearch: false\n"}, name="plain")
+    small = make_site({**files, "site.yaml": "title: أرشيف\nbase_url: https://example.org/\nsearch: false\n"
+                                             "minify: true\n"}, name="small")
+    pipeline.build(pipeline.load(plain), tmp_path / "plain-out")
+    pipeline.build(pipeline.load(small), tmp_path / "small-out")
+    pages = _html_files(tmp_path / "plain-out")
+    assert pages
+    for page in pages:
+        rel = page.relative_to(tmp_path / "plain-out")
+        before, after = page.read_text(encoding="utf-8"), (tmp_path / "small-out" / rel).read_text(encoding="utf-8")
+        assert len(after) < len(before), rel
+        # the same characters in the same order (whitespace between block elements may go)
+        assert "".join(html_text(after).split()) == "".join(html_text(before).split()), rel
+    run = subprocess.run([bash, str(SCRIPT), str(tmp_path / "small-out")], capture_output=True, text=True,
+                         timeout=600, cwd=tools.REPO_ROOT)
+    assert run.returncode == 0 and re.search(r"^vnu: 0 errors in 0 files", run.stdout, re.M), run.stdout + run.stderr
