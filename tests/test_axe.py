@@ -7,6 +7,8 @@ policy that blocked audit tools would fail here, as would any accessibility viol
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,3 +99,20 @@ def test_every_kind_of_page_has_no_axe_violations(browser: Any, bundled_site: Pa
         context.close()
     assert not {k: v for k, v in found.items() if v}, found
     assert re.fullmatch(r"[\w ]+", " ".join(found)), found  # every kind ran
+
+
+def test_the_policy_admits_axe_by_its_hash_and_no_other_inline_script(browser: Any, bundled_site: Path) -> None:
+    axe = Path(tools.require(AXE if AXE.is_file() else None, "node_modules/axe-core is missing: run `npm ci`"))
+    digest = base64.b64encode(hashlib.sha256(axe.read_bytes()).digest()).decode()
+    policy = (tools.REPO_ROOT / "akhbar/theme/templates/partials/csp.html").read_text(encoding="utf-8")
+    assert f"'sha256-{digest}'" in policy, "package.json's axe-core changed: put its hash in partials/csp.html"
+    assert "unsafe-inline" not in policy
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((bundled_site / "index.html").as_uri(), wait_until="load")
+        with pytest.raises(Exception, match="Content Security Policy"):
+            page.add_script_tag(content="window.injected = true;")
+        assert page.evaluate("() => window.injected === undefined")
+    finally:
+        context.close()

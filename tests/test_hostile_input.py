@@ -60,10 +60,11 @@ REQUIRED_HOSTILE = {
 # What the injection site's articles say, as the reader must see it (U+202E and control characters dropped).
 TITLE = "</script><script>alert(1)</script> عنوان <img src=x onerror=alert(1)> {{ 7*7 }} عكس"
 TXT_TITLE = '<script>alert("txt")</script> خبر من الموقع <img src=x onerror=alert(2)>'
-CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+AXE_HASH = "'sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw='"  # axe-core 4.14.1's axe.min.js: audits may run
+CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' " + AXE_HASH + "; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'self'; "
        "manifest-src 'self'")
-CSP_404 = ("default-src 'none'; script-src 'self' ORIGIN 'unsafe-inline' 'wasm-unsafe-eval'; "
+CSP_404 = ("default-src 'none'; script-src 'self' ORIGIN 'wasm-unsafe-eval' " + AXE_HASH + "; "
            "style-src 'self' ORIGIN; img-src 'self' ORIGIN data:; font-src 'self' ORIGIN; connect-src 'self' ORIGIN; "
            "worker-src 'self' blob:; base-uri 'none'; form-action 'self'; manifest-src 'self'")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
