@@ -6,12 +6,14 @@ import json
 import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from akhbar import site as pipeline
+from tests import tools
 from tests.tools import REPO_ROOT, require_shared
 
 SITE_YAML = "title: أرشيف الاختبار\nbase_url: https://example.org/archive/\n"
@@ -103,3 +105,20 @@ def sample_2k_public(sample_2k_site: pipeline.Site, tmp_path_factory: pytest.Tem
     out = tmp_path_factory.mktemp("sample2k-out") / "public"
     pipeline.build(sample_2k_site, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright for Python (never `playwright install`)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        tools.require(None, "playwright for Python is missing: run `make venv` (pip install -e '.[test]')")
+    executable = tools.require(tools.find_chromium(),
+                               "Chromium is missing (/usr/bin/chromium): run `bash scripts/setup-system.sh`")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,26 +18,7 @@ import pytest
 
 from tests import tools
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - reported by the fixture
-    sync_playwright = None  # type: ignore[assignment]
-
 AXE = tools.REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = tools.require(tools.find_chromium(),
-                               "Chromium is missing (/usr/bin/chromium): run `bash scripts/setup-system.sh`")
-    if sync_playwright is None:
-        tools.require(None, "playwright for Python is missing: run `make venv` (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def first(folder: Path, pattern: str = "*") -> str:

@@ -30,11 +30,6 @@ from urllib.request import url2pathname
 
 import pytest
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - the test extra is not installed
-    sync_playwright = None
-
 from akhbar import site as pipeline
 from tests import tools
 
@@ -324,20 +319,6 @@ def route(bundled_site: Path) -> Route:
 def server(bundled_site: Path) -> Iterator[SiteServer]:
     with SiteServer(bundled_site) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = tools.require(tools.find_chromium(),
-                               "Chromium is missing (/usr/bin/chromium): run `bash scripts/setup-system.sh`")
-    if sync_playwright is None:
-        tools.require(None, "playwright for Python is missing: run `make venv` (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(params=["disk", "http"])

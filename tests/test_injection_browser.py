@@ -28,13 +28,7 @@ from urllib.request import url2pathname
 import pytest
 
 from akhbar.cli import EXIT_OK, main
-from tests import tools
 from tests.test_hostile_input import HOSTILE, MARKUP, SCRAPED, TITLE, TXT_TITLE
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - the test extra is not installed
-    sync_playwright = None
 
 pytestmark = pytest.mark.browser
 
@@ -67,20 +61,6 @@ def server(site: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = tools.require(tools.find_chromium(),
-                               "Chromium is missing (/usr/bin/chromium): run `bash scripts/setup-system.sh`")
-    if sync_playwright is None:
-        tools.require(None, "playwright for Python is missing: run `make venv` (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @dataclass

@@ -468,7 +468,7 @@ def test_bundle_of_a_site_with_errors_writes_nothing(make_site: MakeSite, tmp_pa
 # ---------------------------------------------------------------- in a browser: deep links, redirects, the zip
 
 try:  # the browser fixtures and helpers of tests/test_browser.py
-    from tests.test_browser import Where, browser, open_context, route, server, where  # noqa: F401
+    from tests.test_browser import Where, open_context, route, server, where  # noqa: F401
 except ImportError:  # pragma: no cover
     pytestmark = pytest.mark.skip("tests/test_browser.py is missing")
 

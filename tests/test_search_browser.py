@@ -25,11 +25,6 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - the test extra is not installed
-    sync_playwright = None
-
 from akhbar import search
 from akhbar import site as pipeline
 from akhbar.arabic import search_fold
@@ -130,20 +125,6 @@ class Traffic:
 
 
 # ------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = tools.require(tools.find_chromium(),
-                               "Chromium is missing (/usr/bin/chromium): run `bash scripts/setup-system.sh`")
-    if sync_playwright is None:
-        tools.require(None, "playwright for Python is missing: run `make venv` (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")
