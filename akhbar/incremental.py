@@ -319,6 +319,17 @@ def reusable(previous: OutState, out: Path, rel: str, fingerprint: bytes | None)
     return path
 
 
+def carry(previous: OutState, state: OutState, output: Any, rel: str, fingerprint: bytes | None) -> bool:
+    """Link the previous build's file for `rel` into the new site, and keep its record, when it was
+    made from the same inputs; False when it must be made again."""
+    found = reusable(previous, output.out, rel, fingerprint)
+    if found is None:
+        return False
+    output.link(rel, found)
+    state.pages[rel] = previous.pages[rel]
+    return True
+
+
 def digest_of(parts: Iterable[bytes], salt: bytes = b"") -> bytes:
     h = hashlib.blake2b(salt, digest_size=20)
     for part in parts:

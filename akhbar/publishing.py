@@ -214,11 +214,8 @@ class Publisher:
         previous, state = self.previous, self.state
         todo = []
         for (target, text), key in zip(jobs, keys, strict=True):
-            found = incremental.reusable(previous, output.out, target, key) if previous else None
-            if found is not None and state is not None:  # the same card is in the previous site: link it
-                output.link(target, found)
-                state.pages[target] = previous.pages[target]  # type: ignore[union-attr]
-                stats.reused += 1
+            if previous and state and incremental.carry(previous, state, output, target, key):
+                stats.reused += 1  # the same card is in the previous site: linked
             else:
                 todo.append((target, text, key))
         drawn = cards.render_cards([text for _, text, _ in todo], self.fonts, self.cache, stats)

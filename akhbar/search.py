@@ -251,30 +251,17 @@ def write_sources(articles: Sequence[Article], renderer: Renderer, names: Filter
         pass
 
 
-def copy_bundle(built: Path, folder: str, output: Output, for_disk: bool) -> None:
-    """Copy one finished bundle into the site; with `for_disk`, each file also gets its `.js` twin."""
-    for path in sorted(p for p in built.rglob("*") if p.is_file()):
-        rel = path.relative_to(built).as_posix()
-        if UNUSED.match(rel):
-            continue
-        data = path.read_bytes()
-        output.write(f"{folder}/{rel}", data)
-        for name, text in file_twins(rel, data) if for_disk else ():
-            output.write(f"{folder}/{name}", text)
-
-
 class IndexJob:
     """The search index of a build, indexed by Pagefind in a background thread.
 
     The sources are written first (here, in worker processes); Pagefind then runs, one bundle
     after another so that memory stays bounded, while the build renders pages and draws share
-    cards. With `output`, Pagefind writes each bundle straight into the staging folder and this
-    thread adds the files' disk twins there; without, `finish()` copies the bundles in.
-    `finish()` waits for all that; `cancel()` stops Pagefind.
+    cards. Pagefind writes each bundle straight into the staging folder and this thread adds the
+    files' disk twins there. `finish()` waits for all that; `cancel()` stops Pagefind.
     """
 
-    def __init__(self, articles: Sequence[Article], renderer: Renderer, split_above: int | None = None,
-                 output: Output | None = None, only: set[str] | None = None):
+    def __init__(self, articles: Sequence[Article], renderer: Renderer, output: Output,
+                 split_above: int | None = None, only: set[str] | None = None):
         # `only`: the folders of the bundles to index (the others are unchanged); default: all
         self.bundles = [b for b in plan_bundles(articles, split_above) if only is None or b.folder in only]
         self.for_disk = renderer.settings.index_links
@@ -298,9 +285,7 @@ class IndexJob:
         return Path(self.tmp.name) / f"site-{number}"
 
     def _built(self, number: int) -> Path:
-        if self.output is not None:
-            return self.output.staging / self.bundles[number].folder
-        return Path(self.tmp.name) / f"bundle-{number}"
+        return self.output.staging / self.bundles[number].folder
 
     def _index(self) -> None:
         try:
@@ -309,8 +294,7 @@ class IndexJob:
                     return
                 run_pagefind(self._source(number), self._built(number), self._started)
                 reproducible(self._built(number))
-                if self.output is not None:
-                    self._complete(self._built(number), self.bundles[number].folder, self.output)
+                self._complete(self._built(number), self.bundles[number].folder, self.output)
         except BaseException as exc:  # handed to finish(), in the build's own thread
             self.error = exc
 
@@ -334,18 +318,14 @@ class IndexJob:
         if self.cancelled:
             process.kill()
 
-    def finish(self, output: Output) -> list[Bundle]:
-        """Wait for Pagefind, then copy every bundle into the staging folder."""
+    def finish(self) -> list[Bundle]:
+        """Wait for Pagefind and the twins; count the bundles' files in the staging folder's totals."""
         try:
             self.thread.join()
             if self.error is not None:
                 raise self.error
-            if self.output is None:
-                for number, bundle in enumerate(self.bundles):
-                    copy_bundle(self._built(number), bundle.folder, output, self.for_disk)
-            else:
-                output.files_written += self.files
-                output.bytes_written += self.bytes
+            self.output.files_written += self.files
+            self.output.bytes_written += self.bytes
             return self.bundles
         finally:
             self.tmp.cleanup()
@@ -357,31 +337,6 @@ class IndexJob:
             self.process.kill()
         self.thread.join()
         self.tmp.cleanup()
-
-
-def build_bundle(bundle: Bundle, renderer: Renderer, output: Output, names: FilterNames | None = None,
-                 for_disk: bool = True) -> None:
-    """Write one bundle's index sources to a temporary folder, index them, copy the result in."""
-    with tempfile.TemporaryDirectory(prefix="akhbar-search-") as tmp:
-        source, built = Path(tmp) / "site", Path(tmp) / "bundle"
-        write_sources(bundle.articles, renderer, names, source)
-        run_pagefind(source, built)
-        reproducible(built)
-        copy_bundle(built, bundle.folder, output, for_disk)
-
-
-def build_index(articles: Sequence[Article], renderer: Renderer, output: Output,
-                split_above: int | None = None) -> list[Bundle]:
-    """Build every search bundle into the staging folder; return the bundles.
-
-    A site built with `index_links: false` is for servers only, so it gets no file:// twins.
-    """
-    job = IndexJob(articles, renderer, split_above)
-    try:
-        return job.finish(output)
-    except BaseException:
-        job.cancel()
-        raise
 
 
 # ---------------------------------------------------------------- the search page

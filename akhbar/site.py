@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 import pickle
 import time
@@ -264,10 +266,7 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
         todo: list[Page] = []
         for page in all_pages:
             fingerprint = prints.page(page.path, page.template, page.title, page.data, page.breadcrumbs)
-            found = incremental.reusable(previous, output.out, page.path, fingerprint)
-            if found is not None:
-                output.link(page.path, found)
-                state.pages[page.path] = previous.pages[page.path]
+            if incremental.carry(previous, state, output, page.path, fingerprint):
                 result.reused += 1
             else:
                 todo.append(page)
@@ -287,7 +286,7 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
         publisher.previous, publisher.state = previous, state
         result.published = publisher.write(output)
         if indexing is not None:
-            indexing.finish(output)
+            indexing.finish()
             indexing = None
         publisher.check_size(output.bytes_written)
         output.commit()
@@ -304,8 +303,6 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
 
 def _salt(site: Site, renderer: Renderer, nav: collections.Navigation, publisher: publishing.Publisher) -> bytes:
     """Everything every page depends on: the generator, the site's settings, templates and menu."""
-    import hashlib
-
     h = hashlib.blake2b(incremental.code_digest(), digest_size=20)
     h.update(repr(site.settings).encode())
     incremental.tree_digest(site.root / "templates", h)
@@ -342,8 +339,6 @@ def _search_index(site: Site, renderer: Renderer, output: Output, previous: incr
     A bundle's fingerprint covers its articles and the spellings shown in filters (taken from
     the whole archive). With `defer`, a previous index with the same bundles is kept as it is.
     """
-    import json
-
     bundles = search.plan_bundles(site.articles)
     names = json.dumps(search.filter_names(site.articles), ensure_ascii=False, sort_keys=True).encode()
     wanted = {}
