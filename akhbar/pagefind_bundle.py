@@ -164,11 +164,39 @@ def _sorted_filter(path: Path, language: str) -> str:
 
 
 def file_twins(rel: str, data: bytes) -> Iterator[tuple[str, str]]:
-    """The classic scripts that stand in for one bundle file when the site is opened from disk."""
+    """The classic scripts that stand in for one bundle file when the site is opened from disk.
+
+    Fragments are not twinned one by one: see pack_of().
+    """
     if rel == "pagefind.js":
         yield FILE_LOADER, classic_loader(data.decode("utf-8"))
-    elif rel == "pagefind-entry.json" or rel.endswith(DATA_SUFFIXES):
+    elif pack_of(rel) is None and (rel == "pagefind-entry.json" or rel.endswith(DATA_SUFFIXES)):
         yield rel + ".js", f'__akhbarPagefindData("{base64.b64encode(data).decode("ascii")}");\n'
+
+
+def pack_of(rel: str) -> str | None:
+    """The script that carries fragment `rel` to pages opened from disk, shared with its neighbours.
+
+    A bundle has one fragment per page, so one twin per fragment would double the site's file
+    count (and a new file costs more to write than its bytes). Fragments whose hash starts with
+    the same two characters share one `fragment/pack-<xx>.js` instead: at most 256 scripts, of
+    about 40 fragments each for the largest bundle. search.js derives the same name.
+    """
+    folder, _, name = rel.rpartition("/")
+    if folder != "fragment" or not name.endswith(".pf_fragment"):
+        return None
+    code = name[:-len(".pf_fragment")].rpartition("_")[2]
+    return f"fragment/pack-{code[:PACK_DIGITS]}.js"
+
+
+PACK_DIGITS = 2
+
+
+def pack_script(files: list[tuple[str, bytes]]) -> str:
+    """One fragment pack: each file's name (relative to the pack) and bytes, for __akhbarPagefindPack."""
+    items = ",\n".join(f'"{name.rpartition("/")[2]}":"{base64.b64encode(data).decode("ascii")}"'
+                        for name, data in sorted(files))
+    return f"__akhbarPagefindPack({{\n{items}\n}});\n"
 
 
 _EXPORT = re.compile(r"export\s*\{([\w\s,$]*)\};?\s*$")

@@ -10,15 +10,18 @@ staging folder, so a failed index leaves the previous site in place.
 
 Opened from disk (file://), browsers block Pagefind's module import, fetch() and Web Worker.
 For that case every bundle file also gets a `<file>.js` twin that hands its bytes to the page
-as a classic script, and `pagefind-file.js` is Pagefind's own loader rewritten as a classic
-script whose fetch() reads those twins. HTTP visitors use the stock files only.
+as a classic script (fragments share one twin per hash prefix, `fragment/pack-<xx>.js`), and
+`pagefind-file.js` is Pagefind's own loader rewritten as a classic script whose fetch() reads
+those twins. HTTP visitors use the stock files only.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +35,7 @@ from . import collections, workers
 from .arabic import SEARCH_END, search_forms, search_key, search_words
 from .content import Article, date_iso
 from .output import Output
-from .pagefind_bundle import PAGEFIND_VERSION, SearchError, file_twins, reproducible
+from .pagefind_bundle import PAGEFIND_VERSION, SearchError, file_twins, pack_of, pack_script, reproducible
 from .render import Page, Renderer
 
 INDEX_LANGUAGE = "und"  # no Pagefind stemmer: akhbar.arabic does the Arabic matching
@@ -251,6 +254,27 @@ def write_sources(articles: Sequence[Article], renderer: Renderer, names: Filter
         pass
 
 
+SOURCE_BYTES = 8_000  # a generous size for one article's index source (about 4.6 kB on average)
+MEMORY_FOLDER = Path("/dev/shm")
+
+
+def scratch_folder(size: int, memory: Path = MEMORY_FOLDER) -> str | None:
+    """Where to write `size` bytes of index sources: memory (tmpfs) when it has plenty of room.
+
+    Pagefind reads each source once, so they need not reach the disk, where each new file costs
+    more than its bytes. With less than four times `size` free there, the system's temporary
+    folder (None) is used instead.
+    """
+    try:
+        info = os.statvfs(memory)
+    except OSError:
+        return None
+    free = info.f_bavail * info.f_frsize
+    if free < 4 * size or not os.access(memory, os.W_OK | os.X_OK):
+        return None
+    return str(memory)
+
+
 class IndexJob:
     """The search index of a build, indexed by Pagefind in a background thread.
 
@@ -267,7 +291,8 @@ class IndexJob:
         self.for_disk = renderer.settings.index_links
         self.output = output
         self.files = self.bytes = 0  # written into `output` by the thread, counted by finish()
-        self.tmp = tempfile.TemporaryDirectory(prefix="akhbar-search-")
+        scratch = scratch_folder(len(articles) * SOURCE_BYTES)
+        self.tmp = tempfile.TemporaryDirectory(prefix="akhbar-search-", dir=scratch)
         self.error: BaseException | None = None
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = False
@@ -293,6 +318,7 @@ class IndexJob:
                 if self.cancelled:
                     return
                 run_pagefind(self._source(number), self._built(number), self._started)
+                shutil.rmtree(self._source(number), ignore_errors=True)  # memory, when in tmpfs
                 reproducible(self._built(number))
                 self._complete(self._built(number), self.bundles[number].folder, self.output)
         except BaseException as exc:  # handed to finish(), in the build's own thread
@@ -300,6 +326,7 @@ class IndexJob:
 
     def _complete(self, built: Path, folder: str, output: Output) -> None:
         """In the staging folder: drop Pagefind's unused UI files, add the disk twins, count it all."""
+        packs: dict[str, list[tuple[str, bytes]]] = {}
         for path in sorted(p for p in built.rglob("*") if p.is_file()):
             rel = path.relative_to(built).as_posix()
             if UNUSED.match(rel):
@@ -308,10 +335,20 @@ class IndexJob:
             data = path.read_bytes() if self.for_disk else b""
             self.files += 1
             self.bytes += path.stat().st_size
-            for name, text in file_twins(rel, data) if self.for_disk else ():
-                written = output.write(f"{folder}/{name}", text, count=False)
-                self.files += 1
-                self.bytes += written.stat().st_size
+            if not self.for_disk:
+                continue
+            pack = pack_of(rel)
+            if pack is not None:
+                packs.setdefault(pack, []).append((rel, data))
+            for name, text in file_twins(rel, data):
+                self._twin(output, f"{folder}/{name}", text)
+        for pack, files in sorted(packs.items()):
+            self._twin(output, f"{folder}/{pack}", pack_script(files))
+
+    def _twin(self, output: Output, rel: str, text: str) -> None:
+        written = output.write(rel, text, count=False)
+        self.files += 1
+        self.bytes += written.stat().st_size
 
     def _started(self, process: subprocess.Popen[str]) -> None:
         self.process = process

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import re
@@ -23,6 +24,8 @@ from akhbar.pagefind_bundle import (
     cbor_encode,
     classic_loader,
     file_twins,
+    pack_of,
+    pack_script,
     read_data,
 )
 from tests import tools
@@ -203,9 +206,17 @@ def test_classic_loader_rewrites_the_module() -> None:
         classic_loader("import x from './y.js'; export{x};")
 
 
-def test_file_twins_cover_every_data_file() -> None:
-    assert [name for name, _ in file_twins("fragment/und_1.pf_fragment", b"\x1f\x8b")] == ["fragment/und_1.pf_fragment.js"]
+def test_file_twins_cover_every_data_file_and_fragments_share_packs() -> None:
+    assert [name for name, _ in file_twins("index/und_1.pf_index", b"\x1f\x8b")] == ["index/und_1.pf_index.js"]
+    assert [name for name, _ in file_twins("pagefind-entry.json", b"{}")] == ["pagefind-entry.json.js"]
+    assert list(file_twins("fragment/und_1.pf_fragment", b"\x1f\x8b")) == []  # packed instead
     assert list(file_twins("pagefind-worker.js", b"")) == []
+    assert pack_of("fragment/und_a3f09c1.pf_fragment") == pack_of("fragment/und_a3bb.pf_fragment") == \
+        "fragment/pack-a3.js"
+    assert pack_of("fragment/und_a4f09c1.pf_fragment") == "fragment/pack-a4.js"
+    assert pack_of("index/und_a3f09c1.pf_index") is None and pack_of("und_a3.pf_fragment") is None
+    script = pack_script([("fragment/und_a3b.pf_fragment", b"\x01\x02"), ("fragment/und_a3a.pf_fragment", b"x")])
+    assert script == '__akhbarPagefindPack({\n"und_a3a.pf_fragment":"eA==",\n"und_a3b.pf_fragment":"AQI="\n});\n'
 
 
 # ---------------------------------------------------------------- whole builds
@@ -227,8 +238,15 @@ def test_build_writes_the_bundle_the_twins_and_the_search_page(built: Path) -> N
     for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "pagefind-entry.json.js",
                  "pagefind-file.js", "wasm.unknown.pagefind", "wasm.unknown.pagefind.js"):
         assert (bundle / name).is_file(), name
-    data = [p for p in bundle.rglob("*") if p.suffix in (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta")]
+    data = [p for p in bundle.rglob("*") if p.suffix in (".pf_index", ".pf_filter", ".pf_meta")]
     assert data and all(Path(f"{p}.js").is_file() for p in data)
+    packs = {}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        pack = bundle / (pack_of(f"fragment/{fragment.name}") or "")
+        text = packs.setdefault(pack, pack.read_text())
+        assert f'"{fragment.name}":"{base64.b64encode(fragment.read_bytes()).decode()}"' in text
+    assert packs and sorted(packs) == sorted((bundle / "fragment").glob("pack-*.js"))
+    assert not list(bundle.rglob("*.pf_fragment.js"))
     assert not list(bundle.glob("pagefind-ui.*")) and not list(bundle.glob("pagefind-component-ui.*"))
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert entry["version"] == "1.5.2" and entry["languages"]["und"]["page_count"] == 3
@@ -275,7 +293,8 @@ def test_server_only_sites_get_no_disk_twins(make_site, tmp_path: Path) -> None:
     out = tmp_path / "out"
     pipeline.build(pipeline.load(root), out)
     assert (out / "pagefind/pagefind.js").is_file()
-    assert not list((out / "pagefind").rglob("*.pf_fragment.js")) and not (out / "pagefind/pagefind-file.js").exists()
+    assert sorted(p.name for p in (out / "pagefind").rglob("*.js")) == ["pagefind-worker.js", "pagefind.js"]
+    assert not (out / "pagefind/pagefind-file.js").exists()
 
 
 def test_a_failed_index_leaves_the_previous_site(make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@
  *
  * Load search-normalise.js first, then this file with <script src=…> (not as a module); its
  * data-bundles attribute names the index folders (default "pagefind/"). Over HTTP it uses
- * Pagefind's own loader; from file:// it loads pagefind-file.js and the bundle's .js twins,
+ * Pagefind's own loader; from file:// it loads pagefind-file.js and the bundle's .js twins (fragments in packs),
  * because browsers block module imports, fetch() and workers for file: pages.
  * Content-Security-Policy: needs script-src 'self' 'wasm-unsafe-eval' (Pagefind's WebAssembly).
  */
@@ -66,21 +66,55 @@
     received.set(document.currentScript.src, decode(base64));
   };
 
-  /** fetch() for Pagefind on file: pages: reads `<file>.js` instead of `<file>`. */
+  var packed = new Map(); // fragment URL → base64, filled by __akhbarPagefindPack
+  var packs = new Map(); // pack script URL → Promise, so that each pack loads once
+
+  /** Called by each fragment pack: hands over the bytes of every fragment in it. */
+  window.__akhbarPagefindPack = function (files) {
+    var base = document.currentScript.src;
+    Object.keys(files).forEach(function (name) { packed.set(new URL(name, base).href, files[name]); });
+  };
+
+  /** The pack holding a fragment (mirrors pack_of in akhbar/pagefind_bundle.py), or null. */
+  function packOf(url) {
+    var match = /\/fragment\/([^\/]*)\.pf_fragment$/.exec(url.pathname);
+    if (!match) return null;
+    var code = match[1].slice(match[1].lastIndexOf("_") + 1);
+    return new URL("pack-" + code.slice(0, 2) + ".js", url).href;
+  }
+
+  function response(bytes) {
+    return {
+      ok: true,
+      status: 200,
+      arrayBuffer: function () { return Promise.resolve(bytes.buffer); },
+      json: function () { return Promise.resolve(JSON.parse(new TextDecoder().decode(bytes))); }
+    };
+  }
+
+  /** fetch() for Pagefind on file: pages: reads `<file>.js`, or the fragment's pack, instead of `<file>`. */
   function fileFetch(input) {
     var url = new URL(String(input), location.href);
     url.search = "";
     url.hash = "";
+    var pack = packOf(url);
+    if (pack) {
+      if (!packs.has(pack)) {
+        var loading = loadScript(pack);
+        loading.catch(function () { packs.delete(pack); }); // a failed load may be retried
+        packs.set(pack, loading);
+      }
+      return packs.get(pack).then(function () {
+        var base64 = packed.get(url.href);
+        if (base64 === undefined) throw new Error("no data for " + url.href + " in " + pack);
+        return response(decode(base64));
+      });
+    }
     return loadScript(url.href + ".js").then(function (src) {
       var bytes = received.get(src);
       received.delete(src);
       if (!bytes) throw new Error("no data in " + src);
-      return {
-        ok: true,
-        status: 200,
-        arrayBuffer: function () { return Promise.resolve(bytes.buffer); },
-        json: function () { return Promise.resolve(JSON.parse(new TextDecoder().decode(bytes))); }
-      };
+      return response(bytes);
     });
   }
 
