@@ -18,6 +18,7 @@ _LETTER_FOLD = str.maketrans({
 })
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _TO_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_FOLD_AND_DIGITS: dict[int, str | int | None] = {**_LETTER_FOLD, **_DIGITS}  # one pass instead of two
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
@@ -52,7 +53,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
-    return text.translate(_LETTER_FOLD).translate(_DIGITS).casefold()
+    return text.translate(_FOLD_AND_DIGITS).casefold()
 
 
 def headline_key(text: str) -> str:

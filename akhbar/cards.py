@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import os
+import sqlite3
 import struct
 import sys
 import unicodedata
@@ -35,8 +36,6 @@ import PIL
 from arabic_reshaper import ArabicReshaper
 from bidi.algorithm import get_display  # the Python implementation: it mirrors brackets in RTL runs
 from PIL import Image, ImageDraw, ImageFont, features
-
-from .output import store_file
 
 CARD_SIZE = (1200, 630)
 LOGO_SIZE = (600, 60)
@@ -533,28 +532,63 @@ def card_key(text: CardText, fonts: Fonts) -> str:
 
 
 class CardCache:
-    """Finished cards by key, in a folder kept between builds (None: no cache)."""
+    """Finished cards by key, in one SQLite file kept between builds (folder None: no cache).
+
+    One file rather than a file per card: creating a file costs more than writing a card's
+    bytes. New cards are kept in memory and stored in one transaction by save(). Any problem
+    with the cache (read-only, locked by another build, damaged) only costs time.
+    """
+
+    FILE = "cards.sqlite"
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        self._new: dict[str, bytes] = {}
 
-    def _path(self, key: str) -> Path | None:
-        return self.folder / key[:2] / f"{key}.png" if self.folder else None
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.folder / self.FILE, timeout=5)
+                db.execute("CREATE TABLE IF NOT EXISTS cards (key TEXT PRIMARY KEY, png BLOB NOT NULL)")
+                self._db = db
+            except (OSError, sqlite3.Error):
+                self.folder = None
+        return self._db
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The cached cards among `keys`."""
+        db = self._connect()
+        found: dict[str, bytes] = {}
+        if db is None:
+            return found
+        try:
+            for start in range(0, len(keys), 500):
+                part = list(keys[start:start + 500])
+                rows = db.execute(f"SELECT key, png FROM cards WHERE key IN ({','.join('?' * len(part))})", part)
+                found.update(rows)
+        except sqlite3.Error:
+            return {}
+        return found
 
     def get(self, key: str) -> bytes | None:
-        path = self._path(key)
-        try:
-            return path.read_bytes() if path else None
-        except OSError:
-            return None
+        return self.get_many([key]).get(key)
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        if path is not None:
-            try:
-                store_file(path, data)
-            except OSError:
-                pass  # a read-only cache only costs time on the next build
+        self._new[key] = data
+
+    def save(self) -> None:
+        """Store the cards put since the last save."""
+        db = self._connect()
+        new, self._new = self._new, {}
+        if db is None or not new:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO cards (key, png) VALUES (?, ?)", new.items())
+        except sqlite3.Error:
+            pass
 
 
 @dataclass
@@ -563,29 +597,33 @@ class CardStats:
     reused: int = 0
 
 
-_Job = tuple[CardText, Fonts, CardCache, str]
+_Job = tuple[CardText, Fonts]
 
 
 def _draw_job(job: _Job) -> bytes:
-    """Draw a card and keep it in the cache: a worker does both, so the caller is left only its own
-    writing (a file written costs about as much as a card drawn)."""
-    text, fonts, cache, key = job
-    data = draw_card(text, fonts)
-    cache.put(key, data)
-    return data
+    text, fonts = job
+    return draw_card(text, fonts)
 
 
 def render_cards(texts: Sequence[CardText], fonts: Fonts, cache: CardCache, stats: CardStats,
                  workers: int | None = None) -> Iterator[bytes]:
-    """Each text's card, in order: from the cache when it is there, else drawn (in parallel when many)."""
+    """Each text's card, in order: from the cache when it is there, else drawn (in parallel when many).
+
+    New cards are stored in the cache once the last one has been handed out.
+    """
     keys = [card_key(t, fonts) for t in texts]
-    found = [cache.get(k) for k in keys]
-    missing = [i for i, data in enumerate(found) if data is None]
-    drawn = iter(_draw_all([(texts[i], fonts, cache, keys[i]) for i in missing], workers))
+    cached = cache.get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in cached]
+    drawn = iter(_draw_all([(texts[i], fonts) for i in missing], workers))
     stats.reused += len(texts) - len(missing)
     stats.drawn += len(missing)
-    for data in found:
-        yield next(drawn) if data is None else data
+    for key in keys:
+        data = cached.get(key)
+        if data is None:
+            data = next(drawn)
+            cache.put(key, data)
+        yield data
+    cache.save()
 
 
 def _draw_all(jobs: list[_Job], workers: int | None) -> Iterable[bytes]:

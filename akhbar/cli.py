@@ -41,6 +41,8 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
                        help="ignore what earlier builds left in the cache: parse and render everything")
         p.add_argument("--jobs", type=_positive, metavar="N",
                        help="worker processes for parsing and rendering (default: every core)")
+        p.add_argument("--timings", action="store_true",
+                       help="print when each step of the build started and how long it took")
 
     build = commands.add_parser("build", help="build the site into an output folder",
                                 description="Check the whole site, then write it to --out in one step.")
@@ -215,6 +217,10 @@ def _build(args: argparse.Namespace, write: bool) -> int:
     if result.reused:
         print(f"Rendered {result.rendered} changed pages, reused {result.reused} unchanged ones; search index "
               f"{'rebuilt' if result.search_indexed else 'unchanged'}.", file=sys.stderr)
+    if getattr(args, "timings", False):
+        from . import timings
+
+        print(timings.report(), file=sys.stderr)
     incremental.remember(root, out, digest, {
         "problems": loaded.problems, "unresolved": [u.format() for u in loaded.unresolved],
         "published": result.published.problems if result.published else None,

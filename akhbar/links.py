@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -64,17 +65,26 @@ def _last_segment(url: str) -> str:
     return segment[:-5] if segment.endswith(".html") else segment
 
 
-def _teaser_matches(teaser: str, article: Article) -> bool:
-    """Does the teaser quote the start of the article (dateline optional)?"""
+def _teaser_key(teaser: str) -> str:
+    """The words a teaser quotes from the start of an article, as a headline key ("" if none)."""
     words = headline_key(teaser.rstrip(" .…")).split()
     if len(words) > 1:
         words = words[:-1]  # the last word is often cut in the middle
-    if not words:
+    return " ".join(words)
+
+
+def _teaser_matches(wanted: str, article: Article) -> bool:
+    """Does the teaser (its key) quote the start of the article (dateline optional)?"""
+    if not wanted:
         return False
-    wanted = " ".join(words)
-    lead = headline_key(article.lead)
-    with_dateline = headline_key(f"{article.dateline} {article.lead}")
+    lead, with_dateline = _lead_keys(article.dateline, article.lead)
     return lead.startswith(wanted) or with_dateline.startswith(wanted)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _lead_keys(dateline: str, lead: str) -> tuple[str, str]:
+    """The lead's headline key, without and with the dateline (an article is often a candidate many times)."""
+    return headline_key(lead), headline_key(f"{dateline} {lead}")
 
 
 def choose(citing: Article, entry: SeeAlso, candidates: list[Article]) -> Article | None:
@@ -83,7 +93,8 @@ def choose(citing: Article, entry: SeeAlso, candidates: list[Article]) -> Articl
     if len(others) <= 1:
         return others[0] if others else None
     if entry.teaser:
-        quoted = [c for c in others if _teaser_matches(entry.teaser, c)]
+        wanted = _teaser_key(entry.teaser)
+        quoted = [c for c in others if _teaser_matches(wanted, c)]
         if len(quoted) == 1:
             return quoted[0]
         others = quoted or others

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from PIL import Image
 
-from . import aliases, cards, feeds, incremental, share
+from . import aliases, cards, feeds, incremental, share, timings
 from .arabic import language_direction
 from .content import Article
 from .output import Output
@@ -176,7 +176,8 @@ class Publisher:
     def write(self, output: Output) -> PublishReport:
         """Write redirects, cards, feeds, sitemaps, robots.txt and CNAME into the staging folder."""
         self.write_redirects(output)
-        self.write_cards(output)
+        with timings.span("share cards"):
+            self.write_cards(output)
         self.write_feeds(output)
         for path, text in feeds.sitemap_files(self.sitemap, self.absolute):
             output.write(path, text)

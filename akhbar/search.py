@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import collections, workers
+from . import collections, timings, workers
 from .arabic import SEARCH_END, search_forms, search_key, search_words
 from .content import Article, date_iso
 from .output import Output
@@ -298,8 +298,9 @@ class IndexJob:
         self.cancelled = False
         names = filter_names(articles)
         try:
-            for number, bundle in enumerate(self.bundles):
-                write_sources(bundle.articles, renderer, names, self._source(number))
+            with timings.span("write search sources"):
+                for number, bundle in enumerate(self.bundles):
+                    write_sources(bundle.articles, renderer, names, self._source(number))
         except BaseException:
             self.tmp.cleanup()
             raise
@@ -317,10 +318,13 @@ class IndexJob:
             for number in range(len(self.bundles)):
                 if self.cancelled:
                     return
-                run_pagefind(self._source(number), self._built(number), self._started)
+                folder = self.bundles[number].folder
+                with timings.span(f"pagefind {folder}"):
+                    run_pagefind(self._source(number), self._built(number), self._started)
                 shutil.rmtree(self._source(number), ignore_errors=True)  # memory, when in tmpfs
-                reproducible(self._built(number))
-                self._complete(self._built(number), self.bundles[number].folder, self.output)
+                with timings.span(f"reproducible and twins {folder}"):
+                    reproducible(self._built(number))
+                    self._complete(self._built(number), folder, self.output)
         except BaseException as exc:  # handed to finish(), in the build's own thread
             self.error = exc
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import aliases, collections, incremental, links, publishing, search, workers
+from . import aliases, collections, incremental, links, publishing, search, timings, workers
 from .config import Settings, load_settings
 from .content import ARTICLE_SUFFIXES, LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
 from .output import Output
@@ -89,6 +89,7 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
     Files parsed by an earlier build with the same bytes come from the parse cache; the rest
     are parsed in worker processes when there are many.
     """
+    started = time.perf_counter()
     files = list(article_files(root, problems))
     cache = incremental.ParseCache(incremental.state_dir(root) if cached else None)
     slots: list[tuple[str, bytes, bytes, tuple[bytes | None, list[Problem]] | None]] = []
@@ -123,6 +124,7 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
         if progress:
             progress(done, len(slots))
     cache.save()
+    timings.record("read and parse articles", started)
     return articles
 
 
@@ -205,7 +207,8 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
             problems.warning(article.path, article.line_of("date"),
                              "the article has no date; it is listed as undated",
                              "add a line such as 'date: 2017-09-17' to the front matter")
-    unresolved = links.resolve(articles, problems)
+    with timings.span("resolve see-also links"):
+        unresolved = links.resolve(articles, problems)
     site = Site(root, settings, articles, unresolved, problems)
     site.redirects = aliases.check(settings, articles, problems)
     if problems.errors:
@@ -258,10 +261,12 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
     try:
         if site.settings.search:  # Pagefind indexes in the background while pages and cards are made
             indexing = _search_index(site, renderer, output, previous, state, prints, defer_search, result)
-        output.copy_tree(THEME / "static")
-        if (site.root / "static").is_dir():
-            output.copy_tree(site.root / "static")
-        output.write(".nojekyll", "")
+        with timings.span("copy static files"):
+            output.copy_tree(THEME / "static")
+            if (site.root / "static").is_dir():
+                output.copy_tree(site.root / "static")
+            output.write(".nojekyll", "")
+        fingerprinting = time.perf_counter()
         all_pages = list(pages(site, nav))
         todo: list[Page] = []
         for page in all_pages:
@@ -272,6 +277,8 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
                 todo.append(page)
                 if fingerprint is not None:
                     state.pages[page.path] = incremental.PageRecord(fingerprint, 0, 0)
+        timings.record("list and fingerprint pages", fingerprinting)
+        rendering = time.perf_counter()
         written = _write_pages(renderer, output, todo, jobs)
         for count, (page, (size, mtime_ns)) in enumerate(zip(todo, written, strict=True), 1):
             record = state.pages.get(page.path)
@@ -281,15 +288,19 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
                 progress(count, len(todo))
         for page in all_pages:
             publisher.saw(page)
+        timings.record("render and write pages", rendering)
         result.pages = len(all_pages)
         result.rendered = len(todo)
         publisher.previous, publisher.state = previous, state
-        result.published = publisher.write(output)
+        with timings.span("cards, feeds and sitemaps"):
+            result.published = publisher.write(output)
         if indexing is not None:
-            indexing.finish()
+            with timings.span("wait for the search index"):
+                indexing.finish()
             indexing = None
         publisher.check_size(output.bytes_written)
-        output.commit()
+        with timings.span("swap in the new site"):
+            output.commit()
     except BaseException:
         if indexing is not None:
             indexing.cancel()
