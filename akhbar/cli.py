@@ -167,7 +167,10 @@ def _progress(label: str, enabled: bool):  # type: ignore[no-untyped-def]
 
 def _build(args: argparse.Namespace, write: bool) -> int:
     from . import site as pipeline
+    from . import timings
     from .publishing import pages_size_note
+
+    timings.reset()
 
     root = args.site.resolve()
     show_progress = write and not getattr(args, "quiet", False)
@@ -218,8 +221,6 @@ def _build(args: argparse.Namespace, write: bool) -> int:
         print(f"Rendered {result.rendered} changed pages, reused {result.reused} unchanged ones; search index "
               f"{'rebuilt' if result.search_indexed else 'unchanged'}.", file=sys.stderr)
     if getattr(args, "timings", False):
-        from . import timings
-
         print(timings.report(), file=sys.stderr)
     incremental.remember(root, out, digest, {
         "problems": loaded.problems, "unresolved": [u.format() for u in loaded.unresolved],

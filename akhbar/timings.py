@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-_ORIGIN = time.perf_counter()
 _LOCK = threading.Lock()
+_origin = time.perf_counter()
 
 
 @dataclass(frozen=True)
 class Span:
     label: str
-    start: float  # seconds since the process started akhbar
+    start: float  # seconds since reset(): the start of the command
     seconds: float
 
 
@@ -40,7 +40,15 @@ def record(label: str, started: float) -> None:
     """Record a step that began at perf_counter() value `started` and ends now."""
     now = time.perf_counter()
     with _LOCK:
-        SPANS.append(Span(label, round(started - _ORIGIN, 3), round(now - started, 3)))
+        SPANS.append(Span(label, round(started - _origin, 3), round(now - started, 3)))
+
+
+def reset() -> None:
+    """Forget earlier spans; later ones start from now (each build of a long-running server)."""
+    global _origin
+    with _LOCK:
+        SPANS.clear()
+        _origin = time.perf_counter()
 
 
 def report() -> str:

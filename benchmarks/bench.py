@@ -334,6 +334,8 @@ class Run:
     # the largest sum of the PSS (proportional set size) of the tree: memory shared by forked workers
     # (copy-on-write) and by their parent counts once, as the machine sees it; RSS counts it per process
     peak_pss_bytes: int = 0
+    # akhbar's own account of its steps (`build --timings`): step, start_s, seconds; None if not asked
+    steps: list[dict[str, Any]] | None = None
 
 
 def _tail(data: bytes, lines: int = 12) -> str:
@@ -341,6 +343,24 @@ def _tail(data: bytes, lines: int = 12) -> str:
     kept = [line for line in data.decode("utf-8", "replace").splitlines()
             if line.strip() and not line.lstrip().startswith(("│", "┌", "└", "╭", "╰", "|"))]
     return "\n".join(kept[-lines:])
+
+
+_STEP = re.compile(r"^(?P<label>\S.*?)\s+(?P<start>-?\d+\.\d+)\s+(?P<took>\d+\.\d+)$")
+
+
+def steps_of(stderr: str) -> list[dict[str, Any]] | None:
+    """The table `build --timings` prints at the end of stderr, or None when there is none."""
+    lines = stderr.splitlines()
+    heads = [i for i, line in enumerate(lines) if line.startswith("step ") and "start s" in line]
+    if not heads:
+        return None
+    steps = []
+    for line in lines[heads[-1] + 1:]:
+        match = _STEP.match(line.rstrip())
+        if match is None:
+            break
+        steps.append({"step": match["label"], "start_s": float(match["start"]), "seconds": float(match["took"])})
+    return steps
 
 
 def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -386,8 +406,13 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     lines = stdout.decode("utf-8", "replace").strip().splitlines()
+    steps = steps_of(stderr.decode("utf-8", "replace")) if "--timings" in command else None
+    if steps is not None:  # the tail is for the messages before the table
+        cut = stderr.rfind(b"\nstep ")
+        stderr = stderr[:cut + 1] if cut >= 0 else b""
     run = Run(round(seconds, 3), max(peak_tree, peak_one), peak_one, proc.returncode, load,
-              lines[-1] if lines else "", _tail(stdout), _tail(stderr), peak_pss_bytes=peak_pss)
+              lines[-1] if lines else "", _tail(stdout), _tail(stderr), peak_pss_bytes=peak_pss,
+              steps=steps)
     if check and run.exit_code != 0:
         raise BenchError(f"{' '.join(command)} exited with {run.exit_code}:\n{run.stderr_tail or run.stdout_tail}")
     return run
@@ -436,6 +461,7 @@ class Capabilities:
 
     no_search_flag: bool  # `build --no-search`
     cards_key: bool  # `cards: false` in site.yaml
+    timings_flag: bool = False  # `build --timings`
 
 
 def capabilities() -> Capabilities:
@@ -443,7 +469,7 @@ def capabilities() -> Capabilities:
                           capture_output=True, text=True, cwd=ROOT, check=False)
     keys = subprocess.run([sys.executable, "-c", "from akhbar.config import KNOWN_KEYS; print(*KNOWN_KEYS)"],
                           capture_output=True, text=True, cwd=ROOT, check=False)
-    return Capabilities("--no-search" in done.stdout, "cards" in keys.stdout.split())
+    return Capabilities("--no-search" in done.stdout, "cards" in keys.stdout.split(), "--timings" in done.stdout)
 
 
 def git_commit() -> tuple[str | None, bool]:
@@ -501,7 +527,7 @@ def log(message: str) -> None:
 
 def bench_akhbar(work: Path, items: list[Item], site: Path, caps: Capabilities, keep: bool) -> dict[str, Any]:
     n = len(items)
-    build = [sys.executable, str(ROOT / "build.py"), "build", "--quiet"]
+    build = [sys.executable, str(ROOT / "build.py"), "build", "--quiet", *(["--timings"] if caps.timings_flag else [])]
 
     def env(cache: Path) -> dict[str, str]:
         cache.mkdir(parents=True, exist_ok=True)

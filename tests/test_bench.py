@@ -118,6 +118,11 @@ def _check_report(report: dict[str, Any], sizes: list[int], with_hugo: bool) -> 
         for key in ("clean", "clean_no_search", "noop_rebuild", "edit_one_rebuild"):
             _check_run(ours[key])
         assert f"Built {n} articles" in ours["clean"]["summary"]
+        steps = {step["step"]: step for step in ours["clean"]["steps"]}  # build --timings
+        for label in ("read and parse articles", "render and write pages", "share cards", "pagefind pagefind"):
+            assert steps[label]["seconds"] >= 0 and 0 <= steps[label]["start_s"] <= ours["clean"]["seconds"], label
+        assert ours["clean_no_search"]["steps"] and "pagefind pagefind" not in \
+            {step["step"] for step in ours["clean_no_search"]["steps"]}
         _check_size(ours, n)
         _check_size(ours["clean_no_search"], n)
         assert ours["clean_no_search"]["output_bytes"] < ours["output_bytes"]

@@ -106,7 +106,7 @@ def test_help_lists_the_commands_and_the_default(tmp_path: Path, capsys: Capsys)
 def test_build_help_documents_every_option(tmp_path: Path, capsys: Capsys) -> None:
     run(["build", "--help"], default_site=tmp_path)
     out = capsys.readouterr().out
-    for option in ("--site", "--base-url", "--strict", "--verbose", "--out", "--quiet"):
+    for option in ("--site", "--base-url", "--strict", "--verbose", "--out", "--quiet", "--timings"):
         assert option in out
 
 
@@ -167,6 +167,22 @@ def test_build_prints_summary_with_articles_pages_unresolved_warnings_seconds(
     assert match.group(3) == str(out)
     assert (out / MARKER).is_file()
     assert (out / "index.html").is_file()
+
+
+def test_timings_name_each_step_with_its_start_and_length(good_site: Path, tmp_path: Path, capsys: Capsys) -> None:
+    assert run(["build", "--site", str(good_site), "--out", str(tmp_path / "out"), "--timings"]) == EXIT_OK
+    err = capsys.readouterr().err
+    table = err[err.index("step "):].splitlines()
+    assert table[0].split() == ["step", "start", "s", "took", "s"]
+    rows = {re.sub(r"\s+[\d.]+\s+[\d.]+$", "", line): [float(x) for x in line.split()[-2:]] for line in table[1:]}
+    for step in ("read and parse articles", "resolve see-also links", "render and write pages", "share cards",
+                 "pagefind pagefind", "wait for the search index", "swap in the new site"):
+        assert step in rows, (step, table)
+    starts = [start for start, _ in rows.values()]
+    assert starts == sorted(starts) and all(took >= 0 for _, took in rows.values())
+    assert rows["render and write pages"][0] >= rows["read and parse articles"][0] + rows["read and parse articles"][1]
+    assert run(["build", "--site", str(good_site), "--out", str(tmp_path / "out2")]) == EXIT_OK
+    assert "start s" not in capsys.readouterr().err  # only when asked
 
 
 def test_build_writes_into_public_inside_the_site_by_default(good_site: Path, capsys: Capsys) -> None:
