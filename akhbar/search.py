@@ -5,8 +5,10 @@ themselves. For every article this module writes an *index source* page into a t
 at the article's own path, whose text is the article's words already normalised by
 `akhbar.arabic` (one whitespace token per original word, so Pagefind's word positions point at
 the original words). The original text rides along as metadata, so the browser can show excerpts
-in the article's own spelling. The CLI indexes those pages and the bundle is copied into the
-staging folder, so a failed index leaves the previous site in place.
+in the article's own spelling. The sources go to tmpfs when it has room (each new file on disk
+costs more than its bytes); Pagefind's CLI indexes them, in a background thread while the build
+renders pages, straight into the staging folder, so a failed index leaves the previous site in
+place. Workers started meanwhile run at a lower priority: the index is the build's longest chain.
 
 Opened from disk (file://), browsers block Pagefind's module import, fetch() and Web Worker.
 For that case every bundle file also gets a `<file>.js` twin that hands its bytes to the page
@@ -254,6 +256,7 @@ def write_sources(articles: Sequence[Article], renderer: Renderer, names: Filter
         pass
 
 
+BACKGROUND_NICE = 10  # workers started while Pagefind runs yield to it: it is the longest chain
 SOURCE_BYTES = 8_000  # a generous size for one article's index source (about 4.6 kB on average)
 MEMORY_FOLDER = Path("/dev/shm")
 
@@ -275,6 +278,39 @@ def scratch_folder(size: int, memory: Path = MEMORY_FOLDER) -> str | None:
     return str(memory)
 
 
+SCRATCH_PREFIX = "akhbar-search-"  # then the building process's id
+
+
+def sweep_scratch(folder: str | None) -> list[str]:
+    """Remove the scratch folders of builds that were killed before they could (their process is gone).
+
+    In tmpfs they would hold memory until the machine restarts. Returns the names removed.
+    """
+    where = Path(folder or tempfile.gettempdir())
+    removed: list[str] = []
+    try:
+        names = [entry.name for entry in os.scandir(where) if entry.name.startswith(SCRATCH_PREFIX)]
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(SCRATCH_PREFIX):].partition("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(where / name, ignore_errors=True)
+        removed.append(name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
 class IndexJob:
     """The search index of a build, indexed by Pagefind in a background thread.
 
@@ -292,7 +328,8 @@ class IndexJob:
         self.output = output
         self.files = self.bytes = 0  # written into `output` by the thread, counted by finish()
         scratch = scratch_folder(len(articles) * SOURCE_BYTES)
-        self.tmp = tempfile.TemporaryDirectory(prefix="akhbar-search-", dir=scratch)
+        sweep_scratch(scratch)
+        self.tmp = tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch)
         self.error: BaseException | None = None
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = False
@@ -305,6 +342,7 @@ class IndexJob:
             self.tmp.cleanup()
             raise
         self.thread = threading.Thread(target=self._index, name="akhbar-pagefind", daemon=True)
+        workers.background["nice"] = BACKGROUND_NICE
         self.thread.start()
 
     def _source(self, number: int) -> Path:
@@ -361,6 +399,7 @@ class IndexJob:
 
     def finish(self) -> list[Bundle]:
         """Wait for Pagefind and the twins; count the bundles' files in the staging folder's totals."""
+        workers.background["nice"] = 0
         try:
             self.thread.join()
             if self.error is not None:
@@ -374,6 +413,7 @@ class IndexJob:
     def cancel(self) -> None:
         """Stop indexing (the build failed or was interrupted) and remove the temporary files."""
         self.cancelled = True
+        workers.background["nice"] = 0
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
         self.thread.join()

@@ -20,6 +20,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from akhbar import search
 from tests.tools import REPO_ROOT
 
 ARTICLES = 150
@@ -163,6 +165,7 @@ def test_a_build_killed_at_random_leaves_the_old_or_the_new_site(
     current = state_of(out, versions)
     outcomes: Counter[str] = Counter()
     staging_seen = 0
+    killed: list[int] = []
     started = time.perf_counter()
     for trial in range(TRIALS):
         target = "B" if current == "A" else "A"
@@ -176,6 +179,7 @@ def test_a_build_killed_at_random_leaves_the_old_or_the_new_site(
         except subprocess.TimeoutExpired:
             finished = False
             os.killpg(process.pid, signal.SIGKILL)  # the build and its helpers, as a power cut would
+            killed.append(process.pid)
         error = process.communicate(timeout=60)[1].decode("utf-8", "replace")
         if finished:
             assert process.returncode == 0, f"trial {trial}: the build failed on its own:\n{error}"
@@ -195,6 +199,9 @@ def test_a_build_killed_at_random_leaves_the_old_or_the_new_site(
             current = target
     run_build(versions.sites["B" if current == "A" else "A"], out, versions.env)
     assert leftovers(out) == []
+    scratch = [Path(search.scratch_folder(1) or tempfile.gettempdir()), Path(tempfile.gettempdir())]
+    for pid in killed:  # their search sources (in memory when tmpfs has room) are swept too
+        assert not [p for folder in scratch for p in folder.glob(f"{search.SCRATCH_PREFIX}{pid}-*")], pid
     assert {v: snapshot(site) for v, site in versions.sites.items()} == sources, "a build changed its sources"
     seconds = time.perf_counter() - started
     record_property("interrupt_outcomes", dict(outcomes))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -335,3 +337,22 @@ def test_the_disk_loader_is_valid_javascript(built: Path) -> None:
                  "assets/js/search-normalise.js", "pagefind/pagefind-entry.json.js"):
         done = subprocess.run([node, "--check", str(built / name)], capture_output=True, text=True)
         assert done.returncode == 0, (name, done.stderr)
+
+
+def test_scratch_folders_of_killed_builds_are_swept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    for name in (f"akhbar-search-{dead.pid}-abc", f"akhbar-search-{os.getppid()}-live", f"akhbar-search-{os.getpid()}-mine",
+                 "akhbar-search-oldstyle", "other"):
+        (tmp_path / name / "site-0").mkdir(parents=True)
+    assert search.sweep_scratch(str(tmp_path)) == [f"akhbar-search-{dead.pid}-abc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"akhbar-search-{os.getppid()}-live", f"akhbar-search-{os.getpid()}-mine", "akhbar-search-oldstyle", "other"])
+    assert search.sweep_scratch(str(tmp_path / "missing")) == []
+
+
+def test_index_sources_go_to_memory_only_with_room_to_spare(tmp_path: Path) -> None:
+    free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
+    assert search.scratch_folder(free // 8, tmp_path) == str(tmp_path)
+    assert search.scratch_folder(free // 2, tmp_path) is None
+    assert search.scratch_folder(1, tmp_path / "missing") is None
