@@ -74,6 +74,10 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000,
                        help="port to listen on; 0 picks a free one (default: %(default)s)")
     serve.add_argument("--quiet", action="store_true", help="print only the address and errors")
+    serve.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="leave out the search index and search page (as 'search: false' in site.yaml)")
+    serve.add_argument("--jobs", type=_positive, metavar="N",
+                       help="worker processes for parsing and rendering (default: every core)")
 
     check = commands.add_parser("check", help="report problems without writing anything",
                                 description="Read and check the site; write nothing.")

@@ -472,6 +472,8 @@ class Options:
     strict: bool
     verbose: bool
     quiet: bool
+    search: bool | None = None  # False: --no-search
+    jobs: int | None = None
 
 
 class Preview:
@@ -491,11 +493,11 @@ class Preview:
         o = self.options
         started = time.perf_counter()
         try:
-            loaded = pipeline.load(o.root, o.base_url)
+            loaded = pipeline.load(o.root, o.base_url, search=o.search, jobs=o.jobs)
             if o.strict and loaded.problems.warnings:
                 raise SiteError(_strict(loaded.problems))
             extra: dict[str, Any] = {"defer_search": True} if defer_search and self.can_defer else {}
-            result = pipeline.build(loaded, o.out, **extra)
+            result = pipeline.build(loaded, o.out, jobs=o.jobs, **extra)
         except SiteError as exc:
             self._failed(exc.problems, first)
             return None
@@ -622,7 +624,8 @@ def main(args: argparse.Namespace) -> int:
     """Run `serve` until Ctrl-C; the exit code (0 stopped, 1 could not start)."""
     root = args.site.resolve()
     out = (args.out or root / "public").absolute()
-    options = Options(root, out, args.base_url, args.strict, args.verbose, args.quiet)
+    options = Options(root, out, args.base_url, args.strict, args.verbose, args.quiet,
+                      getattr(args, "search", None), getattr(args, "jobs", None))
     hub = Hub()
 
     def say(text: str) -> None:

@@ -285,6 +285,17 @@ def test_pagefind_files_are_bytes(served: Served) -> None:
     assert serve.content_type(Path("x.wasm")) == "application/wasm"
 
 
+def test_no_search_serves_the_site_without_its_index(site: Path, tmp_path: Path) -> None:
+    served = Served(site, tmp_path / "cache", "--no-search", "--jobs", "1")
+    try:
+        status, _headers, body = served.get("/")
+        assert status == 200 and b"site-search" not in body
+        assert served.get("/search/")[0] == 404 and served.get("/pagefind/pagefind.js")[0] == 404
+        assert not (served.out / "pagefind").exists()
+    finally:
+        served.stop()
+
+
 def test_head_answers_like_get_without_a_body(served: Served) -> None:
     _, get_headers, body = served.get("/articles/first/")
     status, headers, nothing = served.get("/articles/first/", method="HEAD")
