@@ -242,18 +242,32 @@ def run_pagefind(source: Path, bundle: Path, started: Callable[[subprocess.Popen
                           f"install it with: pip install 'pagefind[bin]=={PAGEFIND_VERSION}'")
 
 
-def write_sources(articles: Sequence[Article], renderer: Renderer, names: FilterNames | None, source: Path) -> None:
-    """Write the page Pagefind indexes for each article under `source` (in worker processes when many)."""
+def write_sources(articles: Sequence[Article], renderer: Renderer, names: FilterNames | None, source: Path,
+                  parallel: bool = True, stop: Callable[[], bool] | None = None) -> None:
+    """Write the page Pagefind indexes for each article under `source`, in the articles' order.
 
-    def write_range(start: int, end: int) -> list[None]:
-        for article in articles[start:end]:
-            target = source / article.url
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_source(article, renderer.format_date(article.date), names), encoding="utf-8")
-        return []
+    With `parallel`, the pages are made in worker processes when there are many; else here,
+    checking `stop()` as it goes. Either way this process writes the files, one after another:
+    Pagefind numbers pages in the order it finds them, which in tmpfs is the order they were
+    created, so files written by racing workers would make the index differ from build to build.
+    """
 
-    for _ in workers.chunked(write_range, len(articles)):
-        pass
+    def make_range(start: int, end: int) -> list[str]:
+        return [index_source(article, renderer.format_date(article.date), names) for article in articles[start:end]]
+
+    def write(article: Article, text: str) -> None:
+        target = source / article.url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    if not parallel:
+        for article in articles:
+            if stop is not None and stop():
+                break
+            write(article, index_source(article, renderer.format_date(article.date), names))
+        return
+    for article, text in zip(articles, workers.chunked(make_range, len(articles)), strict=True):
+        write(article, text)
 
 
 BACKGROUND_NICE = 10  # workers started while Pagefind runs yield to it: it is the longest chain
@@ -314,10 +328,12 @@ def _alive(pid: int) -> bool:
 class IndexJob:
     """The search index of a build, indexed by Pagefind in a background thread.
 
-    The sources are written first (here, in worker processes); Pagefind then runs, one bundle
-    after another so that memory stays bounded, while the build renders pages and draws share
-    cards. Pagefind writes each bundle straight into the staging folder and this thread adds the
-    files' disk twins there. `finish()` waits for all that; `cancel()` stops Pagefind.
+    The first bundle's sources are written first (here, in worker processes); Pagefind then runs,
+    one bundle after another so that memory stays bounded, while the build renders pages and draws
+    share cards, and while Pagefind indexes one bundle this thread writes the next one's sources
+    (each bundle's are deleted once indexed, so at most two bundles' sources exist at a time).
+    Pagefind writes each bundle straight into the staging folder and this thread adds the files'
+    disk twins there. `finish()` waits for all that; `cancel()` stops Pagefind.
     """
 
     def __init__(self, articles: Sequence[Article], renderer: Renderer, output: Output,
@@ -333,11 +349,13 @@ class IndexJob:
         self.error: BaseException | None = None
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = False
-        names = filter_names(articles)
+        self.renderer = renderer
+        self.names = filter_names(articles)
+        self.upcoming = 0  # the bundle whose sources the thread writes while Pagefind runs
         try:
-            with timings.span("write search sources"):
-                for number, bundle in enumerate(self.bundles):
-                    write_sources(bundle.articles, renderer, names, self._source(number))
+            if self.bundles:  # the others' are written by the thread, each while the one before is indexed
+                with timings.span(f"write search sources {self.bundles[0].folder}"):
+                    write_sources(self.bundles[0].articles, renderer, self.names, self._source(0))
         except BaseException:
             self.tmp.cleanup()
             raise
@@ -357,6 +375,7 @@ class IndexJob:
                 if self.cancelled:
                     return
                 folder = self.bundles[number].folder
+                self.upcoming = number + 1
                 with timings.span(f"pagefind {folder}"):
                     run_pagefind(self._source(number), self._built(number), self._started)
                 shutil.rmtree(self._source(number), ignore_errors=True)  # memory, when in tmpfs
@@ -393,9 +412,22 @@ class IndexJob:
         self.bytes += written.stat().st_size
 
     def _started(self, process: subprocess.Popen[str]) -> None:
+        """Pagefind runs: meanwhile, write the next bundle's sources (in this thread: workers are busy)."""
         self.process = process
         if self.cancelled:
             process.kill()
+            return
+        if self.upcoming >= len(self.bundles):
+            return
+        bundle = self.bundles[self.upcoming]
+        try:
+            with timings.span(f"write search sources {bundle.folder}"):
+                write_sources(bundle.articles, self.renderer, self.names, self._source(self.upcoming),
+                              parallel=False, stop=lambda: self.cancelled)
+        except BaseException:
+            process.kill()
+            process.communicate()
+            raise
 
     def finish(self) -> list[Bundle]:
         """Wait for Pagefind and the twins; count the bundles' files in the staging folder's totals."""

@@ -6,16 +6,20 @@ import base64
 import gzip
 import json
 import os
+import random
 import re
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from akhbar import search
+from akhbar import search, workers
 from akhbar import site as pipeline
 from akhbar.arabic import SEARCH_END, search_fold, search_forms, search_key, search_words
 from akhbar.content import Article
@@ -30,6 +34,7 @@ from akhbar.pagefind_bundle import (
     pack_script,
     read_data,
 )
+from akhbar.render import Renderer
 from tests import tools
 
 ARTICLES = {
@@ -356,3 +361,30 @@ def test_index_sources_go_to_memory_only_with_room_to_spare(tmp_path: Path) -> N
     assert search.scratch_folder(free // 8, tmp_path) == str(tmp_path)
     assert search.scratch_folder(free // 2, tmp_path) is None
     assert search.scratch_folder(1, tmp_path / "missing") is None
+
+
+def test_index_sources_are_created_in_the_articles_order_whatever_the_workers(
+        make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind numbers pages in the order it lists them, which in tmpfs is creation order."""
+    memory = search.scratch_folder(1)
+    if memory is None:
+        pytest.skip("no tmpfs with room here (on other file systems the listing order is fixed)")
+    files = {f"content/a{i:02d}.md": f"---\ntitle: خبر رقم {i}\ndate: 2018-01-{1 + i % 28:02d}\n---\nنص الخبر {i}.\n"
+             for i in range(60)}
+    site = pipeline.load(make_site({**files, "site.yaml": "title: ت\nbase_url: https://example.org/\n"}))
+    renderer = Renderer(site.settings, site.root)
+    real = search.index_source
+
+    def jittery(*args: Any) -> str:  # workers finish their shares in a different order each time
+        time.sleep(random.random() / 200)
+        return real(*args)
+
+    monkeypatch.setattr(search, "index_source", jittery)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
+    orders = []
+    with tempfile.TemporaryDirectory(dir=memory) as scratch:
+        for run in range(3):
+            source = Path(scratch) / str(run)
+            search.write_sources(site.articles, renderer, None, source, parallel=run > 0)
+            orders.append(os.listdir(source / "articles"))
+    assert len(orders[0]) == 60 and orders[0] == orders[1] == orders[2]
