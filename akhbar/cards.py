@@ -232,8 +232,10 @@ class _Glyphs:
         right_edge = max(p[1] + p[0].width for p in placed)
         bottom = max(p[2] + p[0].height for p in placed)
         coverage = Image.new("L", (right_edge - left, bottom - top), 0)
+        core = coverage.im  # Image.paste's checks cost more than the paste itself, glyph after glyph
         for mask, gx, gy in placed:
-            coverage.paste(255, (gx - left, gy - top), mask)
+            x, y = gx - left, gy - top
+            core.paste(255, (x, y, x + mask.width, y + mask.height), mask.im)
         image.paste(ink, (left, top), coverage)
         return left, top, right_edge, bottom
 
@@ -330,6 +332,7 @@ _STEP = 64 // INK_LEVELS
 _RAMPS = [_ramp(PAPER, TEXT), _ramp(PAPER, GREY), _ramp(ACCENT, WHITE)]
 PALETTE = [c for ramp in _RAMPS for k in range(INK_LEVELS + 1) for c in ramp[3 * min(63, k * _STEP):][:3]]
 _INDEX = [min(v // 64, 2) * (INK_LEVELS + 1) + min(INK_LEVELS, round(v % 64 / _STEP)) for v in range(256)]
+_INDEX_BYTES = bytes(_INDEX)  # the same map for bytes.translate
 
 
 def _line(image: Image.Image, text: str, y: float, font: ImageFont.FreeTypeFont, ink: int,
@@ -513,7 +516,7 @@ class _Canvas:
                     pieces.append(blob)
                     adler = _adler_after(adler, part, (hi - lo) * (w + 1))
             if first < end:
-                raw = _scanlines(image.crop((0, first, w, end)).point(_INDEX).tobytes(), w)
+                raw = _scanlines(image.crop((0, first, w, end)).tobytes().translate(_INDEX_BYTES), w)
                 pieces.append(_deflate(raw, zlib.Z_RLE))
                 adler = zlib.adler32(raw, adler)
             row = end
