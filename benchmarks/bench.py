@@ -67,6 +67,10 @@ SITE_YAML = f"title: {SITE_TITLE}\nbase_url: {BASE_URL}\n"
 YEARS_PER_COPY = 5  # longer than the corpus's span of dates (2014-02 to 2018-10), see make_site
 EDIT_SENTENCE = "وأضاف المصدر أن هذه الجملة أضيفت لقياس إعادة البناء بعد تعديل مقال واحد."
 SAMPLE_SECONDS = 0.05
+# Before each timed run: flush written files and wait, so that the disk's work for the previous run
+# (writeback, and the discards of deleted outputs on an SSD mounted with `discard`) does not land
+# in the next one's time; --settle sets it (0 in the tests)
+SETTLE = {"seconds": 5.0}
 GB = 1_000_000_000
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_CORPUS = 0, 1, 2, 3
@@ -372,6 +376,9 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
     """
     import psutil
 
+    if SETTLE["seconds"] > 0:
+        os.sync()
+        time.sleep(SETTLE["seconds"])
     load = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -699,7 +706,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the sites and outputs in --work")
     parser.add_argument("--corpus", type=Path, default=CORPUS,
                         help="folder holding sample-2k/ and sample-2k.manifest.jsonl (default: %(default)s)")
+    parser.add_argument("--settle", type=float, default=SETTLE["seconds"], metavar="S",
+                        help="before each timed run, flush the disk and wait S seconds (default: %(default)s)")
     args = parser.parse_args(argv)
+    SETTLE["seconds"] = max(0.0, args.settle)
 
     if not (args.corpus / "sample-2k").is_dir() or not (args.corpus / "sample-2k.manifest.jsonl").is_file():
         print(f"benchmark skipped: the corpus is absent ({args.corpus}/sample-2k and sample-2k.manifest.jsonl; "

@@ -81,7 +81,8 @@ def test_hugo_markdown_keeps_the_text(bench: ModuleType) -> None:
 
 def _run_bench(tmp_path: Path, *options: str) -> tuple[dict[str, Any], str]:
     out = tmp_path / "results.json"
-    done = subprocess.run([sys.executable, str(BENCH), "--out", str(out), "--work", str(tmp_path / "work"), *options],
+    done = subprocess.run([sys.executable, str(BENCH), "--out", str(out), "--work", str(tmp_path / "work"),
+                           "--settle", "0", *options],
                           capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     assert not (tmp_path / "work").exists() or not any((tmp_path / "work").iterdir())  # cleaned up without --keep
