@@ -67,10 +67,17 @@ SITE_YAML = f"title: {SITE_TITLE}\nbase_url: {BASE_URL}\n"
 YEARS_PER_COPY = 5  # longer than the corpus's span of dates (2014-02 to 2018-10), see make_site
 EDIT_SENTENCE = "وأضاف المصدر أن هذه الجملة أضيفت لقياس إعادة البناء بعد تعديل مقال واحد."
 SAMPLE_SECONDS = 0.05
-# Before each timed run: flush written files and wait, so that the disk's work for the previous run
-# (writeback, and the discards of deleted outputs on an SSD mounted with `discard`) does not land
-# in the next one's time; --settle sets it (0 in the tests)
+# PSS comes from /proc/PID/smaps_rollup, which the kernel builds by walking the process's page
+# tables: about 30 ms for a 600 MB process, under the process's memory lock. Read every 50 ms it
+# slowed the builds it measured by a quarter, so it is read once a second (RSS, from statm, is cheap)
+PSS_SECONDS = 1.0
+# Before each timed run: flush written files and wait until the disks have been quiet for a while,
+# so that the disk's work for the previous run (writeback, and the discards of deleted outputs on an
+# SSD mounted with `discard`, which can take a minute after a large deletion) does not land in the
+# next one's time; --settle sets the quiet time (0 in the tests: no wait)
 SETTLE = {"seconds": 5.0}
+SETTLE_MAX_SECONDS = 300.0
+QUIET_BUSY = 0.05  # the disks count as quiet when busy less than this share of the time
 GB = 1_000_000_000
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_CORPUS = 0, 1, 2, 3
@@ -367,6 +374,43 @@ def steps_of(stderr: str) -> list[dict[str, Any]] | None:
     return steps
 
 
+def _disk_busy_ms() -> int | None:
+    """Milliseconds the machine's whole disks have spent doing I/O (/proc/diskstats), or None."""
+    try:
+        lines = Path("/proc/diskstats").read_text().splitlines()
+    except OSError:
+        return None
+    total = 0
+    for line in lines:
+        fields = line.split()
+        name = fields[2] if len(fields) > 12 else ""
+        if not name or name.startswith(("loop", "ram", "dm-")) or Path(f"/sys/block/{name}").exists() is False:
+            continue  # partitions have no /sys/block entry of their own
+        total += int(fields[12])
+    return total
+
+
+def wait_for_quiet_disks(quiet: float, step: float = 0.5) -> float:
+    """Flush, then wait until the disks were busy under QUIET_BUSY of the last `quiet` seconds; return the wait."""
+    started = time.perf_counter()
+    os.sync()
+    window: list[tuple[float, int]] = []
+    while time.perf_counter() - started < SETTLE_MAX_SECONDS:
+        busy = _disk_busy_ms()
+        now = time.perf_counter()
+        if busy is None:
+            time.sleep(quiet)
+            break
+        window.append((now, busy))
+        while len(window) > 1 and now - window[1][0] >= quiet:
+            window.pop(0)
+        first_at, first_busy = window[0]
+        if now - first_at >= quiet and (busy - first_busy) / 1000 < QUIET_BUSY * (now - first_at):
+            break
+        time.sleep(step)
+    return time.perf_counter() - started
+
+
 def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
             check: bool = True) -> Run:
     """Run `command`; time it and sample the RSS of its process tree every 50 ms until it exits.
@@ -377,14 +421,14 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
     import psutil
 
     if SETTLE["seconds"] > 0:
-        os.sync()
-        time.sleep(SETTLE["seconds"])
+        wait_for_quiet_disks(SETTLE["seconds"])
     load = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         root = psutil.Process(proc.pid)
         peak_tree = peak_one = peak_pss = 0
+        pss_at = -PSS_SECONDS
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -394,17 +438,20 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
             except psutil.Error:
                 members = []
             total = shared = 0
+            with_pss = time.perf_counter() - pss_at >= PSS_SECONDS
             for member in members:
                 try:
                     rss = member.memory_info().rss
-                    pss = getattr(member.memory_full_info(), "pss", rss)
+                    pss = getattr(member.memory_full_info(), "pss", rss) if with_pss else 0
                 except psutil.Error:
                     continue
                 total += rss
                 shared += pss
                 peak_one = max(peak_one, rss)
             peak_tree = max(peak_tree, total)
-            peak_pss = max(peak_pss, shared)
+            if with_pss:
+                peak_pss = max(peak_pss, shared)
+                pss_at = time.perf_counter()
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
