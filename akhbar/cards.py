@@ -37,7 +37,7 @@ from arabic_reshaper import ArabicReshaper
 from bidi.algorithm import get_display  # the Python implementation: it mirrors brackets in RTL runs
 from PIL import Image, ImageDraw, ImageFont, features
 
-from .workers import yield_to_background
+from .workers import frozen_heap, yield_to_background
 
 CARD_SIZE = (1200, 630)
 LOGO_SIZE = (600, 60)
@@ -540,11 +540,14 @@ class CardCache:
     """Finished cards by key, in one SQLite file kept between builds (folder None: no cache).
 
     One file rather than a file per card: creating a file costs more than writing a card's
-    bytes. New cards are kept in memory and stored in one transaction by save(). Any problem
-    with the cache (read-only, locked by another build, damaged) only costs time.
+    bytes. New cards are stored a few hundred at a time (one transaction each), and cached ones
+    are read one at a time as they are needed, so memory does not grow with the archive. It is a
+    cache: nothing is synced to disk, a damaged file is replaced, and any other problem (read-only,
+    locked by another build) only costs time.
     """
 
     FILE = "cards.sqlite"
+    BATCH = 256  # new cards per transaction
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -552,36 +555,58 @@ class CardCache:
         self._new: dict[str, bytes] = {}
 
     def _connect(self) -> sqlite3.Connection | None:
-        if self._db is None and self.folder is not None:
+        folder = self.folder
+        if self._db is not None or folder is None:
+            return self._db
+        path = folder / self.FILE
+        for attempt in (1, 2):
             try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.folder / self.FILE, timeout=5)
+                folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=5)
+                db.execute("PRAGMA synchronous=OFF")
                 db.execute("CREATE TABLE IF NOT EXISTS cards (key TEXT PRIMARY KEY, png BLOB NOT NULL)")
                 self._db = db
+                return db
+            except sqlite3.DatabaseError as exc:
+                damaged = "not a database" in str(exc) or "malformed" in str(exc)
+                if attempt == 1 and damaged:
+                    path.unlink(missing_ok=True)  # start afresh
+                    continue
+                break
             except (OSError, sqlite3.Error):
-                self.folder = None
-        return self._db
+                break
+        self.folder = None  # no cache for this build
+        return None
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
-        """The cached cards among `keys`."""
+    def present(self, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` the cache holds."""
         db = self._connect()
-        found: dict[str, bytes] = {}
+        found: set[str] = set()
         if db is None:
             return found
         try:
             for start in range(0, len(keys), 500):
                 part = list(keys[start:start + 500])
-                rows = db.execute(f"SELECT key, png FROM cards WHERE key IN ({','.join('?' * len(part))})", part)
-                found.update(rows)
+                rows = db.execute(f"SELECT key FROM cards WHERE key IN ({','.join('?' * len(part))})", part)
+                found.update(key for (key,) in rows)
         except sqlite3.Error:
-            return {}
+            return set()
         return found
 
     def get(self, key: str) -> bytes | None:
-        return self.get_many([key]).get(key)
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT png FROM cards WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return bytes(row[0]) if row else None
 
     def put(self, key: str, data: bytes) -> None:
         self._new[key] = data
+        if len(self._new) >= self.BATCH:
+            self.save()
 
     def save(self) -> None:
         """Store the cards put since the last save."""
@@ -614,18 +639,18 @@ def render_cards(texts: Sequence[CardText], fonts: Fonts, cache: CardCache, stat
                  workers: int | None = None) -> Iterator[bytes]:
     """Each text's card, in order: from the cache when it is there, else drawn (in parallel when many).
 
-    New cards are stored in the cache once the last one has been handed out.
+    New cards are stored in the cache as they are handed out.
     """
     keys = [card_key(t, fonts) for t in texts]
-    cached = cache.get_many(keys)
+    cached = cache.present(keys)
     missing = [i for i, key in enumerate(keys) if key not in cached]
     drawn = iter(_draw_all([(texts[i], fonts) for i in missing], workers))
     stats.reused += len(texts) - len(missing)
     stats.drawn += len(missing)
-    for key in keys:
-        data = cached.get(key)
+    for text, key in zip(texts, keys, strict=True):
+        data = cache.get(key) if key in cached else None
         if data is None:
-            data = next(drawn)
+            data = next(drawn) if key not in cached else _draw_job((text, fonts))  # gone meanwhile
             cache.put(key, data)
         yield data
     cache.save()
@@ -641,5 +666,6 @@ def _draw_all(jobs: list[_Job], workers: int | None) -> Iterable[bytes]:
 def _pooled(jobs: list[_Job], count: int) -> Iterator[bytes]:
     # fork: spawn and forkserver re-import the caller's main module, which breaks any script that
     # calls build() without an `if __name__ == "__main__"` guard. The workers only draw with Pillow.
-    with ProcessPoolExecutor(count, mp_context=get_context("fork"), initializer=yield_to_background) as pool:
+    with frozen_heap(), ProcessPoolExecutor(count, mp_context=get_context("fork"),
+                                            initializer=yield_to_background) as pool:
         yield from pool.map(_draw_job, jobs, chunksize=CHUNK)

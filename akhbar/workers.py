@@ -7,9 +7,11 @@ inputs alone, so the output is the same with one process or many.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -60,8 +62,23 @@ def chunked(task: Callable[[int, int], list[T]], total: int, jobs: int | None = 
     step = max(1, min(step, -(-total // (workers * 4))))
     _TASK = task
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=yield_to_background) as pool:
+        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers, initializer=yield_to_background) as pool:
             for results in pool.imap(_run, [(i, min(i + step, total)) for i in range(0, total, step)]):
                 yield from results
     finally:
         _TASK = None
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Fork workers with the build's objects out of reach of the garbage collector.
+
+    A forked worker shares its parent's memory until either writes to it. The collector writes
+    into every object it examines, so one full collection in a worker would copy the whole heap
+    into it; frozen objects are never examined (gc.freeze). They are unfrozen when the pool ends.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -335,6 +335,28 @@ def test_a_card_key_changes_with_anything_drawn(fonts: cards.Fonts) -> None:
     assert len(keys) == 5
 
 
+def test_a_damaged_cache_is_replaced(fonts: cards.Fonts, tmp_path: Path) -> None:
+    (tmp_path / cards.CardCache.FILE).write_bytes(b"not sqlite at all " * 100)
+    first, second = cards.CardStats(), cards.CardStats()
+    drawn = list(cards.render_cards([card(MIXED[0])], fonts, cards.CardCache(tmp_path), first))
+    again = list(cards.render_cards([card(MIXED[0])], fonts, cards.CardCache(tmp_path), second))
+    assert (first.drawn, second.reused) == (1, 1) and drawn == again
+
+
+def test_new_cards_are_stored_in_batches_not_held_to_the_end(fonts: cards.Fonts, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cards.CardCache, "BATCH", 2)
+    cache = cards.CardCache(tmp_path)
+    texts = [card(f"{MIXED[i % 4]} {i}") for i in range(5)]
+    handed = cards.render_cards(texts, fonts, cache, cards.CardStats(), workers=1)
+    for _ in range(4):
+        next(handed)
+    assert len(cards.CardCache(tmp_path).present([cards.card_key(t, fonts) for t in texts])) == 4
+    assert len(cache._new) == 0
+    list(handed)
+    assert len(cards.CardCache(tmp_path).present([cards.card_key(t, fonts) for t in texts])) == 5
+
+
 def test_unreadable_cache_only_costs_time(fonts: cards.Fonts, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
