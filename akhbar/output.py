@@ -36,7 +36,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` still runs (someone else's counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -97,7 +98,7 @@ class Output:
             kind, _, pid = leftover.name.rpartition("-")
             if kind not in (f".{self.out.name}.staging", f".{self.out.name}.old") or not _ours(leftover):
                 continue  # a folder someone else made that happens to look like ours
-            if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
+            if not pid.isdigit() or (int(pid) != os.getpid() and pid_alive(int(pid))):
                 continue
             if kind.endswith(".old") and not self.out.exists():
                 os.rename(leftover, self.out)

@@ -174,6 +174,9 @@ def file_twins(rel: str, data: bytes) -> Iterator[tuple[str, str]]:
         yield rel + ".js", f'__akhbarPagefindData("{base64.b64encode(data).decode("ascii")}");\n'
 
 
+PACK_DIGITS = 2  # fragments per pack script: those whose hash starts with the same two characters
+
+
 def pack_of(rel: str) -> str | None:
     """The script that carries fragment `rel` to pages opened from disk, shared with its neighbours.
 
@@ -187,9 +190,6 @@ def pack_of(rel: str) -> str | None:
         return None
     code = name[:-len(".pf_fragment")].rpartition("_")[2]
     return f"fragment/pack-{code[:PACK_DIGITS]}.js"
-
-
-PACK_DIGITS = 2
 
 
 def pack_script(files: list[tuple[str, bytes]]) -> str:

@@ -36,7 +36,7 @@ from pathlib import Path
 from . import collections, timings, workers
 from .arabic import SEARCH_END, search_forms, search_key, search_words
 from .content import Article, date_iso
-from .output import Output
+from .output import Output, pid_alive
 from .pagefind_bundle import PAGEFIND_VERSION, SearchError, file_twins, pack_of, pack_script, reproducible
 from .render import Page, Renderer
 
@@ -252,8 +252,11 @@ def write_sources(articles: Sequence[Article], renderer: Renderer, names: Filter
     created, so files written by racing workers would make the index differ from build to build.
     """
 
+    def source_of(article: Article) -> str:
+        return index_source(article, renderer.format_date(article.date), names)
+
     def make_range(start: int, end: int) -> list[str]:
-        return [index_source(article, renderer.format_date(article.date), names) for article in articles[start:end]]
+        return [source_of(article) for article in articles[start:end]]
 
     def write(article: Article, text: str) -> None:
         target = source / article.url
@@ -264,7 +267,7 @@ def write_sources(articles: Sequence[Article], renderer: Renderer, names: Filter
         for article in articles:
             if stop is not None and stop():
                 break
-            write(article, index_source(article, renderer.format_date(article.date), names))
+            write(article, source_of(article))
         return
     for article, text in zip(articles, workers.chunked(make_range, len(articles)), strict=True):
         write(article, text)
@@ -308,21 +311,11 @@ def sweep_scratch(folder: str | None) -> list[str]:
         return removed
     for name in names:
         pid = name[len(SCRATCH_PREFIX):].partition("-")[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+        if not pid.isdigit() or int(pid) == os.getpid() or pid_alive(int(pid)):
             continue
         shutil.rmtree(where / name, ignore_errors=True)
         removed.append(name)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process
-    return True
 
 
 class IndexJob:
@@ -393,11 +386,12 @@ class IndexJob:
             if UNUSED.match(rel):
                 path.unlink()
                 continue
-            data = path.read_bytes() if self.for_disk else b""
             self.files += 1
-            self.bytes += path.stat().st_size
             if not self.for_disk:
+                self.bytes += path.stat().st_size
                 continue
+            data = path.read_bytes()
+            self.bytes += len(data)
             pack = pack_of(rel)
             if pack is not None:
                 packs.setdefault(pack, []).append((rel, data))

@@ -541,23 +541,6 @@ def test_a_folder_without_site_yaml_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- in a real browser
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = tools.require(tools.find_chromium(),
-                               "Chromium is missing (/usr/bin/chromium): run `bash scripts/setup-system.sh`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the test extra is not installed
-        tools.require(None, "playwright for Python is missing: run `make venv` (pip install -e '.[test]')")
-        raise
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.mark.browser
 def test_an_open_page_shows_a_saved_edit_and_build_errors_by_itself(browser: Any, site: Path,
                                                                     tmp_path: Path) -> None:
