@@ -66,6 +66,34 @@ class Period:
     label: str
     path: str
     count: int
+    short: str = ""  # the label within its parent: the month's name in a year, the day's number in a month
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What a box of other articles shows of each: headline, address, date and language.
+
+    Pages that list other articles' headlines (more from the section, a term's latest) hold these
+    rather than the articles, so that their fingerprints change when what they show changes, and
+    only then (not when the body or the backlinks of a listed article change)."""
+
+    title: str
+    url: str
+    date: date | None
+    lang: str
+
+    @classmethod
+    def of(cls, article: Article) -> Headline:
+        return cls(article.title, article.url, article.date, article.lang)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of a month's calendar: its number, its articles and its page (when it has one)."""
+
+    day: int
+    count: int
+    path: str | None
 
 
 # ---------------------------------------------------------------- names and slugs
@@ -140,8 +168,25 @@ class Navigation:
 
     def for_article(self, article: Article) -> dict:
         key = id(article)
-        return {"terms": self.article_terms.get(key, {}), "newer": self.newer.get(key),
-                "older": self.older.get(key)}
+        terms = self.article_terms.get(key, {})
+        return {"terms": terms, "newer": self.newer.get(key), "older": self.older.get(key),
+                "more": more_from(terms.get("section", []), article)}
+
+    def section_of(self, article: Article) -> Term | None:
+        """The section an article is filed under (listings label each item with it)."""
+        sections = self.article_terms.get(id(article), {}).get("section")
+        return sections[0] if sections else None
+
+
+MORE_FROM_SECTION = 4  # headlines in an article page's «المزيد من القسم»
+TERM_LATEST = 3  # headlines under each term of a taxonomy's index
+
+
+def more_from(sections: list[Term], article: Article, count: int = MORE_FROM_SECTION) -> list[Headline]:
+    """The latest headlines of the article's section, without the article itself."""
+    if not sections:
+        return []
+    return [Headline.of(a) for a in sections[0].articles[: count + 1] if a is not article][:count]
 
 
 def navigation(articles: Sequence[Article]) -> Navigation:
@@ -185,7 +230,7 @@ def paginate(
         shown = title if number == 1 else f"{title} (صفحة {number})"
         page_crumbs = crumbs if number == 1 else crumbs + [(title, page_path(folder, 1))]
         data = {"articles": chunk, "pager": pager, "heading": title, "total": len(articles),
-                "children": [], "newer_period": None, "older_period": None, "term": None}
+                "children": [], "calendar": [], "newer_period": None, "older_period": None, "term": None}
         data.update(extra or {})
         yield Page(page_path(folder, number), template, shown, data, page_crumbs)
 
@@ -207,6 +252,14 @@ class DateLabels:
         day = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
         return format_date(day, "MMMM y" if len(parts) == 2 else "d MMMM y", locale=self.locale)
 
+    def short(self, parts: tuple[int, ...]) -> str:
+        """The label within the parent period: the month's name alone, the day's number alone."""
+        from babel.dates import format_date
+
+        if len(parts) == 2:
+            return format_date(date(parts[0], parts[1], 1), "MMMM", locale=self.locale)
+        return str(parts[-1])
+
 
 def period_folder(parts: tuple[int, ...]) -> str:
     return "archive/" + "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))
@@ -222,7 +275,27 @@ def _group(articles: Sequence[Article], depth: int) -> dict[tuple[int, ...], lis
 
 
 def _periods(groups: dict[tuple[int, ...], list[Article]], label: DateLabels) -> list[Period]:
-    return [Period(k, label(k), page_path(period_folder(k), 1), len(v)) for k, v in sorted(groups.items())]
+    return [Period(k, label(k), page_path(period_folder(k), 1), len(v), label.short(k))
+            for k, v in sorted(groups.items())]
+
+
+SATURDAY = 5  # date.weekday() of the first column: the Arab week starts on Saturday
+
+
+def month_calendar(year: int, month: int, days: dict[int, tuple[int, str | None]]) -> list[list[CalendarDay | None]]:
+    """The weeks of a month, Saturday first, as rows of seven cells (None outside the month).
+
+    `days` maps a day's number to its article count and its page (None when it has none)."""
+    import calendar
+
+    first = date(year, month, 1)
+    length = calendar.monthrange(year, month)[1]
+    cells: list[CalendarDay | None] = [None] * ((first.weekday() - SATURDAY) % 7)
+    for day in range(1, length + 1):
+        count, path = days.get(day, (0, None))
+        cells.append(CalendarDay(day, count, path))
+    cells += [None] * (-len(cells) % 7)
+    return [cells[i: i + 7] for i in range(0, len(cells), 7)]
 
 
 def date_pages(settings: Settings, ordered: list[Article]) -> Iterator[Page]:
@@ -238,10 +311,13 @@ def date_pages(settings: Settings, ordered: list[Article]) -> Iterator[Page]:
             crumbs = [HOME, ARCHIVE]
             for depth in range(1, len(period.parts)):
                 crumbs.append((label(period.parts[:depth]), page_path(period_folder(period.parts[:depth]), 1)))
+            own = [c for c in children[len(period.parts)] if c.parts[:-1] == period.parts]
             extra = {
                 "older_period": periods[index - 1] if index > 0 else None,
                 "newer_period": periods[index + 1] if index + 1 < len(periods) else None,
-                "children": [c for c in children[len(period.parts)] if c.parts[:-1] == period.parts],
+                "children": own,
+                "calendar": month_calendar(*period.parts, {c.parts[2]: (c.count, c.path) for c in own})
+                if len(period.parts) == 2 and own else [],
             }
             yield from paginate(period_folder(period.parts), period.label, groups[period.parts],
                                 settings.page_size, crumbs, extra)
@@ -274,7 +350,8 @@ def taxonomy_pages(settings: Settings, nav: Navigation) -> Iterator[Page]:
         if not terms:
             continue
         index = f"{taxonomy.folder}/index.html"
-        yield Page(index, "terms.html", taxonomy.plural, {"terms": terms, "taxonomy": taxonomy}, [HOME])
+        entries = [(term, [Headline.of(a) for a in term.articles[:TERM_LATEST]]) for term in terms]
+        yield Page(index, "terms.html", taxonomy.plural, {"entries": entries, "taxonomy": taxonomy}, [HOME])
         for term in terms:
             crumbs = [HOME, (taxonomy.plural, index)]
             extra = {"term": term}
@@ -286,8 +363,9 @@ def listing_pages(settings: Settings, nav: Navigation) -> Iterator[Page]:
     """Home, the archive by date, every article paginated, undated articles and the taxonomies."""
     ordered = nav.ordered
     sections = nav.terms["section"]
+    desks = [(term, [Headline.of(a) for a in term.articles[:TERM_LATEST]]) for term in sections]
     yield Page("index.html", "home.html", settings.title,
-               {"articles": ordered[: settings.home_size], "total": len(ordered), "sections": sections}, [])
+               {"articles": ordered[: settings.home_size], "total": len(ordered), "sections": desks}, [])
     yield archive_index(settings, ordered)
     yield from paginate("archive/all", "كل المقالات", ordered, settings.page_size, [HOME, ARCHIVE])
     yield from date_pages(settings, ordered)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from babel.dates import format_date, format_time
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .arabic import arabic_digits, language_direction
 from .config import Settings
@@ -73,18 +74,36 @@ class Renderer:
         )
         self.env.filters["digits"] = self.digits
         self.env.filters["iso"] = date_iso
+        self.env.filters["articles"] = self.articles_count
         self.env.filters["deep_links"] = deep_links  # a "#" link on every anchored paragraph
         # the same dates are shown on many pages, and Babel and the Hijri calendar are slow
         self.format_date = functools.lru_cache(maxsize=1 << 16)(self.format_date)  # type: ignore[method-assign]
         self.hijri_date = functools.lru_cache(maxsize=1 << 16)(self.hijri_date)  # type: ignore[method-assign]
         self.env.globals["settings"] = settings
         self.env.globals["direction_of"] = language_direction
+        self.env.globals["lang_attrs"] = self.lang_attrs
         self.env.globals["site_origin"] = origin_of(settings.base_url)
+        self.env.globals["section_of"] = lambda article: None  # the site sets the real one (site.build)
 
     def digits(self, value: Any) -> str:
         """Show numbers in the site's chosen digits."""
         text = str(value)
         return arabic_digits(text) if self.settings.digits == "arabic" else text
+
+    def lang_attrs(self, item: Any) -> Markup:
+        """' lang="en" dir="ltr"' for an article (or headline) in another language than the site's, else ''.
+
+        Direction follows the language, never the first letter: an Arabic headline that opens with
+        'iPhone' stays right to left, an English one inside an Arabic page is isolated as left to right.
+        """
+        lang = getattr(item, "lang", "") or ""
+        if not lang or lang == self.settings.language:
+            return Markup("")
+        return Markup(' lang="{}" dir="{}"').format(lang, language_direction(lang))
+
+    def articles_count(self, n: int) -> str:
+        """'12 مقالاً': a count of articles with the noun in agreement, in the site's digits."""
+        return self.digits(count_noun(n, ARTICLE_FORMS))
 
     def format_date(self, value: date | datetime | None, with_time: bool = False) -> str:
         """A reader-facing date in the site's locale, e.g. '17 أيلول 2018' for ar_SY."""
@@ -134,6 +153,24 @@ def article_page(article: Article, nav: dict[str, Any]) -> Page:
     if sections:
         crumbs.append((sections[0].name, sections[0].path))
     return Page(article.url, "article.html", article.title, {"article": article, **nav}, crumbs)
+
+
+# The Arabic noun after a number, by CLDR plural category (as Intl.PluralRules("ar") in search-page.js).
+ARTICLE_FORMS = {"zero": "لا مقالات", "one": "مقال واحد", "two": "مقالان", "few": "{n} مقالات",
+                 "many": "{n} مقالاً", "other": "{n} مقال"}
+
+
+def plural_category(n: int) -> str:
+    """The CLDR plural category of a whole number in Arabic: zero, one, two, few, many or other."""
+    if n in (0, 1, 2):
+        return ("zero", "one", "two")[n]
+    rest = n % 100
+    return "few" if 3 <= rest <= 10 else "many" if 11 <= rest <= 99 else "other"
+
+
+def count_noun(n: int, forms: dict[str, str]) -> str:
+    """A number with its noun in agreement: 3 مقالات, 12 مقالاً, 100 مقال, مقالان."""
+    return forms[plural_category(n)].format(n=n)
 
 
 def origin_of(url: str) -> str:

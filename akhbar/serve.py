@@ -229,6 +229,7 @@ class Hub:
         self.build = f"{self._run}-0"
         self.error: dict[str, Any] | None = None
         self.closed = False
+        self.base_url = ""  # the current build's base_url: the 404 page's links are made local (Handler._not_found)
 
     def subscribe(self) -> tuple[queue.Queue[bytes | None], bytes]:
         """A new page's feed, and its first message (the current build and error), with nothing missed between."""
@@ -359,7 +360,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def _not_found(self, body: bool) -> None:
         page = locate(self.server.out, ["404.html"])
-        if page is not None and page.is_file():
+        base = self.server.hub.base_url
+        if page is not None and page.is_file() and base:
+            # The published 404 page links under base_url, as it is served at any depth; in the preview
+            # those addresses are this server's root, so the page is styled and its links stay here.
+            try:
+                html = page.read_bytes()
+            except OSError:
+                html = FALLBACK_404
+            html = html.replace(base.encode(), b"/")
+            self._send(HTTPStatus.NOT_FOUND, inject(html, self.server.hub.build), "text/html; charset=utf-8", body)
+        elif page is not None and page.is_file():
             self._file(HTTPStatus.NOT_FOUND, page, body)
         else:
             self._send(HTTPStatus.NOT_FOUND, inject(FALLBACK_404, self.server.hub.build),
@@ -534,6 +545,7 @@ class Preview:
         if (o.out / RESERVED).exists():
             print(f"warning: {o.out / RESERVED} is not served: the preview server keeps /{RESERVED}/ "
                   "for itself (the published site is unaffected)", file=sys.stderr)
+        self.hub.base_url = loaded.settings.base_url
         if search_step and rendered == 0:
             self.hub.searched()
         else:

@@ -250,6 +250,7 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
     renderer = Renderer(site.settings, site.root)
     nav = collections.navigation(site.articles)
     renderer.env.globals["menu"] = collections.menu(nav)
+    renderer.env.globals["section_of"] = nav.section_of
     publisher = publishing.Publisher(site, renderer, nav, cache)
     output = Output(out)
     output.start()
@@ -318,6 +319,8 @@ def _salt(site: Site, renderer: Renderer, nav: collections.Navigation, publisher
     h.update(repr(site.settings).encode())
     incremental.tree_digest(site.root / "templates", h)
     h.update(repr(renderer.env.globals["menu"]).encode())
+    # every listing labels its items with their section: its shown name and address
+    h.update(repr([(t.key, t.name, t.path) for t in nav.terms["section"]]).encode())
     h.update(repr([(f.title, f.path, f.page) for f in publisher.feeds]).encode())
     h.update(repr((publisher.fonts is not None, publisher.own_static(publishing.SITE_CARD),
                    publisher.own_static(publishing.LOGO))).encode())

@@ -11,12 +11,19 @@ from urllib.parse import unquote
 import pytest
 
 from akhbar import site as pipeline
-from akhbar.collections import display_names, paginate, readable_slug, term_key
+from akhbar.collections import CalendarDay, display_names, month_calendar, paginate, readable_slug, term_key
 from akhbar.config import Settings
 from akhbar.content import Article
 from akhbar.render import Renderer
 
-LINK = re.compile(r'<h2 class="item-title" dir="auto"><a href="([^"]+)">')
+LINK = re.compile(r'<h2 class="item-title"><a href="([^"]+)"')
+TERM_COUNT = re.compile(r'<h2><a href="([^"]+)"><bdi>[^<]*</bdi></a></h2>\s*<p class="n">([^<]+)</p>')
+
+
+def counted(label: str) -> int:
+    """The number in a labelled count: 'مقال واحد' 1, 'مقالان' 2, '12 مقالاً' 12."""
+    words = {"مقال واحد": 1, "مقالان": 2}
+    return words[label] if label in words else int(label.split()[0])
 
 
 def listed(page: Path) -> list[str]:
@@ -85,7 +92,7 @@ def test_small_site_pages_breadcrumbs_and_neighbours(make_site, tmp_path: Path) 
         assert (out / path).is_file(), path
     assert len(list((out / "places").iterdir())) == 2  # the index and one page: spellings merged
     sources = (out / "sources/index.html").read_text(encoding="utf-8")
-    assert "<bdi>د ب أ</bdi></a> <span class=\"n\">(3)</span>" in sources
+    assert re.search(r'<bdi>د ب أ</bdi></a></h2>\s*<p class="n">3 مقالات</p>', sources), sources
     b = unquote((out / "articles/b/index.html").read_text(encoding="utf-8"))
     assert 'rel="next" href="../c/index.html"' in b and 'rel="prev" href="../a/index.html"' in b
     assert 'href="../../sections/سياسة/index.html"' in b
@@ -111,15 +118,14 @@ def test_sample_2k_every_article_in_exactly_one_month_page_of_its_month(
 
 
 def test_sample_2k_taxonomy_counts_equal_the_articles_listed(sample_2k_public: Path) -> None:
-    count = re.compile(r'<a href="([^"]+)"><bdi>[^<]*</bdi></a> <span class="n">\((\d+)\)</span>')
     for taxonomy in ("sections", "sources", "places"):
         index = sample_2k_public / taxonomy / "index.html"
-        entries = count.findall(index.read_text(encoding="utf-8"))
+        entries = TERM_COUNT.findall(index.read_text(encoding="utf-8"))
         assert entries, taxonomy
         for href, shown in entries:
             folder = (index.parent / unquote(href)).parent
             articles = [h for page in all_pages(folder) for h in listed(page)]
-            assert len(articles) == int(shown) == len(set(articles)), href
+            assert len(articles) == counted(shown) == len(set(articles)), href
 
 
 def test_sample_2k_paginated_listings_contain_every_article_once(
@@ -144,3 +150,67 @@ def test_sample_2k_variant_spellings_of_a_place_land_on_one_page(sample_2k_site:
     sources = {term_key(a.source) for a in sample_2k_site.articles if a.source}
     assert len(list((sample_2k_public / "sources").glob("*/index.html"))) == len(sources)
     assert variants is not None
+
+
+# ---------------------------------------------------------------- what listings show a reader
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "مقال واحد"), (2, "مقالان"), (3, "3 مقالات"), (10, "10 مقالات"),
+                                         (11, "11 مقالاً"), (99, "99 مقالاً"), (100, "100 مقال"),
+                                         (103, "103 مقالات"), (112, "112 مقالاً")])
+def test_counts_are_labelled_with_the_noun_in_agreement(n: int, text: str) -> None:
+    renderer = Renderer(Settings(title="t", base_url="https://e.org/"), Path("."))
+    assert renderer.articles_count(n) == text
+    arabic = Renderer(Settings(title="t", base_url="https://e.org/", digits="arabic"), Path("."))
+    assert arabic.articles_count(12) == "١٢ مقالاً"
+
+
+def test_a_month_calendar_starts_on_saturday_and_links_days_with_pages() -> None:
+    # March 2018 began on a Thursday: five empty cells (Sat..Wed) before it
+    weeks = month_calendar(2018, 3, {1: (4, "archive/2018/03/01/index.html"), 14: (2, None)})
+    assert all(len(week) == 7 for week in weeks) and len(weeks) == 6  # 5 + 31 cells
+    assert weeks[0][:5] == [None] * 5 and weeks[0][5] == CalendarDay(1, 4, "archive/2018/03/01/index.html")
+    days = [cell for week in weeks for cell in week if cell]
+    assert [d.day for d in days] == list(range(1, 32))
+    assert days[13] == CalendarDay(14, 2, None) and days[1] == CalendarDay(2, 0, None)
+
+
+def dense_site(make_site) -> Path:  # type: ignore[no-untyped-def]
+    """Two sections; March 2018 dense enough (day_pages_from: 3) for day pages."""
+    files = {"site.yaml": "title: t\nbase_url: https://e.org/\nday_pages_from: 3\n"}
+    for i, (day, section) in enumerate([(1, "سياسة"), (1, "سياسة"), (2, "اقتصاد"), (14, "سياسة"), (20, "اقتصاد"),
+                                        (21, "سياسة"), (22, "سياسة")]):
+        files[f"content/a{i}.md"] = (f"---\ntitle: عنوان {i}\ndate: 2018-03-{day:02d}T0{i}:00:00\n"
+                                     f"section: {section}\n---\nنص {i}.\n")
+    return make_site(files)
+
+
+def test_listings_month_calendar_term_index_and_more_from_the_section(make_site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(dense_site(make_site)), out)
+    month = (out / "archive/2018/03/index.html").read_text(encoding="utf-8")
+    table = month[month.index('<table class="calendar">'):month.index("</table>")]
+    assert table.count('<td class="has">') == 6 and 'href="01/index.html"' in table
+    assert "مارس 2018" not in table.replace('aria-label="', "\0").split("\0", 1)[0]  # no month name per day
+    assert 'aria-label="1 مارس 2018: مقالان"' in table
+    # every listing item says its section, linked
+    assert month.count('<p class="kicker"><a href="../../../sections/') == 7
+    sections = (out / "sections/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<bdi>سياسة</bdi></a></h2>\s*<p class="n">5 مقالات</p>', sections)
+    politics = sections[sections.index("<bdi>سياسة"):sections.index("<bdi>اقتصاد")]
+    assert re.findall(r"عنوان (\d)", politics) == ["6", "5", "3"]  # its three latest headlines
+    page = (out / "articles/a0/index.html").read_text(encoding="utf-8")
+    more = page[page.index('<section class="more-from"'):page.index("</section>", page.index('class="more-from"'))]
+    assert "المزيد من القسم" in more and re.findall(r"عنوان (\d)", more) == ["6", "5", "3", "1"]
+    latest = (out / "articles/a6/index.html").read_text(encoding="utf-8")
+    assert "عنوان 6</a>" not in latest.split('class="more-from"')[1].split("</section>")[0]  # never itself
+    year = (out / "archive/2018/index.html").read_text(encoding="utf-8")
+    assert '<a href="03/index.html">مارس</a>' in year  # a month within its year by its name alone
+
+
+def test_an_article_without_a_section_has_no_more_from_box(make_site, tmp_path: Path) -> None:
+    root = make_site({"content/a.md": "---\ntitle: أ\ndate: 2018-01-01\n---\nنص.\n",
+                      "content/b.md": "---\ntitle: ب\ndate: 2018-01-02\n---\nنص.\n"})
+    pipeline.build(pipeline.load(root), tmp_path / "out")
+    page = (tmp_path / "out/articles/a/index.html").read_text(encoding="utf-8")
+    assert "more-from" not in page and 'class="kicker"' not in page

@@ -60,13 +60,12 @@ REQUIRED_HOSTILE = {
 # What the injection site's articles say, as the reader must see it (U+202E and control characters dropped).
 TITLE = "</script><script>alert(1)</script> عنوان <img src=x onerror=alert(1)> {{ 7*7 }} عكس"
 TXT_TITLE = '<script>alert("txt")</script> خبر من الموقع <img src=x onerror=alert(2)>'
-AXE_HASH = "'sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw='"  # axe-core 4.14.1's axe.min.js: audits may run
-CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' " + AXE_HASH + "; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'self'; "
+CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'self' file:; "
        "manifest-src 'self'")
-CSP_404 = ("default-src 'none'; script-src 'self' ORIGIN 'wasm-unsafe-eval' " + AXE_HASH + "; "
+CSP_404 = ("default-src 'none'; script-src 'self' ORIGIN 'wasm-unsafe-eval'; "
            "style-src 'self' ORIGIN; img-src 'self' ORIGIN data:; font-src 'self' ORIGIN; connect-src 'self' ORIGIN; "
-           "worker-src 'self' blob:; base-uri 'none'; form-action 'self'; manifest-src 'self'")
+           "worker-src 'self' blob:; base-uri 'none'; form-action 'self' ORIGIN file:; manifest-src 'self'")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
@@ -435,7 +434,7 @@ def test_markup_in_every_field_is_shown_as_text(injection: Path) -> None:
     assert page.meta("property", "og:title") in ([], [TITLE])
     assert page.texts[".place"] == ["المكان: <script>alert('place')</script>دمشق"]
     assert page.texts[".source"] == ['المصدر: "><svg onload=alert(1)>']
-    assert page.texts[".section"] == ["القسم: <b onmouseover=alert(1)>سياسة</b>"]
+    assert page.texts[".kicker"] == ["<b onmouseover=alert(1)>سياسة</b>"]
     assert page.texts[".summary"] == ["ملخص <img src=x onerror=alert(1)> ]]> --> <!-- &amp;"]
     tags = ["<script>alert(1)</script>", "javascript:alert(1)", "{{ 7*7 }}", "وسم"]
     assert [t for t in page.texts["li"] if t in tags][:4] == tags  # then the see-also entries

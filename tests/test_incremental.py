@@ -98,6 +98,23 @@ def test_editing_one_body_renders_only_the_pages_that_show_it(site: Path, tmp_pa
     assert_same_as_clean(site, inc)
 
 
+def test_a_body_edit_leaves_pages_showing_only_its_headline_alone(site: Path, tmp_path: Path) -> None:
+    """«More from the section» and the taxonomies' latest headlines show headlines, not bodies."""
+    inc = tmp_path / "inc"
+    incremental_build(site, inc)
+    showing_headline = ("articles/d/index.html", "sections/index.html")  # f is the latest of d's section
+    before = {rel: (inc / rel).stat().st_ino for rel in showing_headline}
+    edit(site / "content/f.md", "نص قصير.", "نص قصير جداً.")
+    incremental_build(site, inc)
+    assert {rel: (inc / rel).stat().st_ino for rel in showing_headline} == before  # linked, not rendered
+    edit(site / "content/f.md", "title: خبر بلا قسم", "title: خبر عن الانتخابات")
+    incremental_build(site, inc)
+    for rel in showing_headline:
+        assert (inc / rel).stat().st_ino != before[rel], rel
+        assert "خبر عن الانتخابات" in (inc / rel).read_text(encoding="utf-8"), rel
+    assert_same_as_clean(site, inc)
+
+
 Change = Callable[[Path], None]
 
 
@@ -159,9 +176,24 @@ def add_static_file(root: Path) -> None:
     (root / "static/extra.txt").write_text("extra\n", encoding="utf-8")
 
 
+def retitle_latest_of_section(root: Path) -> None:
+    # c is the latest of its section: a's and b's «more from the section», the sections index and the home page show it
+    edit(root / "content/c.txt", "مباحثات حول التجارة\n", "مباحثات موسعة حول التجارة\n")
+
+
+def add_latest_to_section(root: Path) -> None:
+    (root / "content/h.txt").write_text(txt("تراجع أسعار النفط", "2019-05-02", "تراجعت أسعار النفط."),
+                                        encoding="utf-8")
+
+
+def relabel_section(root: Path) -> None:
+    # every listing labels its items with their section's shown name
+    edit(root / "site.yaml", "search: false\n", "search: false\nlabels: {section: {زراعة: الزراعة والري}}\n")
+
+
 CHANGES = [retitle_target, delete_target, rename_file, change_slug_keep_file, add_see_also, remove_see_also,
            move_date_across_years, change_section, add_article, change_site_title, override_template,
-           add_static_file]
+           add_static_file, retitle_latest_of_section, add_latest_to_section, relabel_section]
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])

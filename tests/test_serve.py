@@ -329,12 +329,16 @@ def test_the_output_is_what_build_writes(served: Served, tmp_path: Path) -> None
     assert built_files(served.out) == built_files(other)
 
 
-def test_a_missing_page_is_the_sites_404_page(served: Served) -> None:
+def test_a_missing_page_is_the_sites_404_page_with_links_to_the_preview(served: Served) -> None:
+    built = (served.out / "404.html").read_bytes()
+    assert b'href="https://example.org/archive/assets/css/site.css"' in built
     for path in ("/no/such/page/", "/articles/missing/index.html", "/pagefind/nothing.pf_meta"):
         status, headers, body = served.get(path)
         assert status == 404, path
         assert headers["content-type"] == "text/html; charset=utf-8"
-        assert LIVE_TAG.sub(b"", body) == (served.out / "404.html").read_bytes()
+        # the published page links under base_url; here those addresses are the preview's root
+        assert LIVE_TAG.sub(b"", body) == built.replace(b"https://example.org/archive/", b"/")
+        assert b'href="/assets/css/site.css"' in body and b'href="/archive/index.html"' in body
 
 
 TRAVERSALS = [

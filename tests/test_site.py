@@ -66,7 +66,7 @@ def test_build_writes_articles_listings_and_404(make_site, tmp_path: Path) -> No
     assert re.findall(r"<h1[^>]*>(.*?)</h1>", html) == ["الخبر الثاني"]
     assert 'href="../first/index.html"' in html  # the "see also" entry is a relative link
     first = (out / "articles/first/index.html").read_text(encoding="utf-8")
-    assert "روابط إلى هذا المقال" in first and 'href="../second/index.html"' in first
+    assert "مقالات أحالت إلى هذا الخبر" in first and 'href="../second/index.html"' in first
 
 
 def test_links_are_relative_and_never_root_relative(make_site, tmp_path: Path) -> None:

@@ -58,4 +58,17 @@
     });
     link.insertAdjacentElement("afterend", button);
   }
+
+  // Touch screens show the controls only when asked: a tap on a paragraph shows its own, and hides
+  // the ones shown before (the stylesheet keeps them out of the text until then).
+  var body = document.querySelector(".article .body");
+  if (body && window.matchMedia && window.matchMedia("(hover: none)").matches) {
+    body.addEventListener("click", function (event) {
+      if (event.target.closest("a, button")) return;
+      var paragraph = event.target.closest("p[id]");
+      var shown = body.querySelector("p.asked");
+      if (shown && shown !== paragraph) shown.classList.remove("asked");
+      if (paragraph) paragraph.classList.toggle("asked");
+    });
+  }
 })();

@@ -3,6 +3,18 @@
  * It reads ?q= (and ?section=, ?source=, ?place=, ?year=, ?sort=) so that searches can be
  * linked, shows the count and the results page by page, and uses native controls only, so
  * it works with the keyboard alone. No inline scripts or handlers: ready for a strict CSP.
+ *
+ * Filters: each list counts what the current search would give with that value chosen (the
+ * query and the other filters kept). They sit in a <details> that is open on wide screens and
+ * folded on phones, so the first results show without scrolling.
+ *
+ * A search that finds nothing offers other searches that do: the same words without the filters,
+ * and the query without its rarest word, each with its count. More suggestions can be plugged in:
+ *
+ *   window.akhbarSearchSuggestions = [function (query, options) { return Promise.resolve(["…"]); }];
+ *
+ * Each function (set before this script runs, or pushed later) returns a Promise of other queries
+ * (strings, e.g. a spelling correction); those that find something are offered with their count.
  */
 (function () {
   "use strict";
@@ -13,6 +25,11 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
+  var folder = document.getElementById("search-options");
+  var active = document.getElementById("search-active");
+  var empty = document.getElementById("search-empty");
+  var suggestions = document.getElementById("search-suggestions");
+  var LABELS = { section: "القسم", source: "المصدر", place: "المكان", year: "السنة" };
   var FILTERS = ["section", "source", "place", "year"];
   var PAGE_SIZE = 20;
   var ARABIC_DIGITS = form.getAttribute("data-digits") === "arabic";
@@ -102,7 +119,6 @@
     article.className = "item search-result";
     var h2 = document.createElement("h2");
     h2.className = "item-title";
-    h2.dir = "auto";
     var a = document.createElement("a");
     a.href = result.url;
     a.textContent = result.title;
@@ -111,7 +127,6 @@
     if (result.excerpt) {
       var excerpt = document.createElement("p");
       excerpt.className = "teaser excerpt";
-      excerpt.dir = "auto";
       excerpt.innerHTML = result.excerpt; // built from escaped text and <mark> only
       article.append(excerpt);
     }
@@ -150,11 +165,15 @@
     var picked = options();
     var run = ++state.run;
     clearTimeout(state.timer);
+    showActive(picked.filters);
+    empty.hidden = true;
     if (!query && !Object.keys(picked.filters).length) {
       list.replaceChildren();
       more.hidden = true;
       setStatus("اكتب كلمة أو أكثر للبحث في الأرشيف.");
-      return Promise.resolve();
+      return window.archiveSearch.filters().then(function (counts) {
+        if (run === state.run) fillFilters(counts);
+      }).catch(function () { /* reported when a search runs */ });
     }
     setStatus("جارٍ البحث…");
     list.setAttribute("aria-busy", "true");
@@ -165,9 +184,16 @@
       list.replaceChildren();
       return showMore(false).then(function () {
         if (run !== state.run) return;
-        list.removeAttribute("aria-busy");
-        setStatus(search.total ? describe(search, query)
-          : "لا نتائج عن «" + query + "». جرّب كلمات أخرى أو أزل التصفية.", search.total);
+        // the filters' counts first, so that a page showing its total also shows what each filter gives
+        return counted(query, picked, search).then(function (counts) {
+          if (run !== state.run) return;
+          fillFilters(counts);
+          list.removeAttribute("aria-busy");
+          setStatus(search.total ? describe(search, query)
+            : "لا نتائج عن «" + query + "»" + (Object.keys(picked.filters).length ? " بهذه التصفية" : "") + ".",
+            search.total);
+          if (!search.total) offerOthers(query, picked, run);
+        });
       });
     }).catch(function (error) {
       if (run !== state.run) return;
@@ -177,20 +203,120 @@
     });
   }
 
+  /** Counts per filter for this search: for a filter that is set, as if it were not (the others kept). */
+  function counted(query, picked, search) {
+    var names = Object.keys(picked.filters);
+    return Promise.all(names.map(function (name) {
+      var others = {};
+      names.forEach(function (other) { if (other !== name) others[other] = picked.filters[other]; });
+      return window.archiveSearch.open(query, { filters: others }).then(function (wider) {
+        return wider.filters[name] || {};
+      });
+    })).then(function (lists) {
+      var counts = {};
+      FILTERS.forEach(function (name) { counts[name] = search.filters[name] || {}; });
+      names.forEach(function (name, i) { counts[name] = lists[i]; });
+      return counts;
+    });
+  }
+
+  function fillFilters(counts) {
+    FILTERS.forEach(function (name) { fillFilter(name, counts[name] || {}); });
+  }
+
+  /** Refill a filter's list with this search's counts; its chosen value stays, even at 0. */
   function fillFilter(name, counts) {
     var select = form.elements.namedItem(name);
-    var values = Object.keys(counts || {});
+    var chosenValue = select.value || wanted[name] || "";
+    var values = Object.keys(counts).filter(function (value) { return counts[value] > 0; });
+    if (chosenValue && values.indexOf(chosenValue) < 0) values.push(chosenValue);
     values.sort(name === "year" ? function (a, b) { return b.localeCompare(a); }
-      : function (a, b) { return counts[b] - counts[a] || a.localeCompare(b, "ar"); });
+      : function (a, b) { return (counts[b] || 0) - (counts[a] || 0) || a.localeCompare(b, "ar"); });
+    while (select.options.length > 1) select.remove(1);
     values.forEach(function (value) {
       var option = document.createElement("option");
       option.value = value;
-      option.textContent = digits(value) + " (" + digits(counts[value]) + ")";
+      option.textContent = digits(value) + " (" + digits(counts[value] || 0) + ")";
       select.append(option);
     });
-    if (wanted[name] && values.indexOf(wanted[name]) >= 0) select.value = wanted[name];
-    wanted[name] = "";
+    select.value = chosenValue;
+    if (select.value === chosenValue) wanted[name] = "";
     select.closest(".search-filter").hidden = values.length === 0;
+  }
+
+  /** What the folded filters are set to, shown beside their summary. */
+  function showActive(filters) {
+    var parts = Object.keys(filters).map(function (name) { return LABELS[name] + ": " + digits(filters[name]); });
+    active.textContent = parts.length ? "(" + parts.join("، ") + ")" : "";
+  }
+
+  function searchLink(query, filters) {
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    Object.keys(filters || {}).forEach(function (name) { params.set(name, filters[name]); });
+    return location.pathname + "?" + params.toString();
+  }
+
+  function offer(text, query, filters, total) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = searchLink(query, filters);
+    a.textContent = text;
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      input.value = query;
+      FILTERS.forEach(function (name) {
+        var select = form.elements.namedItem(name);
+        wanted[name] = (filters || {})[name] || "";
+        select.value = wanted[name];
+      });
+      remember();
+      run();
+    });
+    li.append(a, " ", countText(total));
+    suggestions.append(li);
+  }
+
+  /** Searches that find something when this one found nothing. */
+  function offerOthers(query, picked, run) {
+    suggestions.replaceChildren();
+    empty.hidden = false;
+    var words = window.archiveSearch.terms(query).length ? query.split(/\s+/).filter(Boolean) : [];
+    var tries = [];
+    if (Object.keys(picked.filters).length && query) {
+      tries.push(window.archiveSearch.open(query, {}).then(function (s) {
+        return s.total ? ["«" + query + "» في كل الأرشيف، بلا تصفية:", query, {}, s.total] : null;
+      }));
+    }
+    if (words.length > 1) {
+      tries.push(Promise.all(words.map(function (word) {
+        return window.archiveSearch.open(word, picked).then(function (s) { return s.total; });
+      })).then(function (totals) {
+        var rarest = totals.lastIndexOf(Math.min.apply(null, totals));
+        var rest = words.filter(function (_, i) { return i !== rarest; }).join(" ");
+        return window.archiveSearch.open(rest, picked).then(function (s) {
+          return s.total ? ["بدون «" + words[rarest] + "»: «" + rest + "»", rest, picked.filters, s.total] : null;
+        });
+      }));
+    }
+    (window.akhbarSearchSuggestions || []).forEach(function (suggest) {
+      tries.push(Promise.resolve(suggest(query, picked)).then(function (others) {
+        return Promise.all((others || []).filter(function (other) { return other && other !== query; })
+          .map(function (other) {
+            return window.archiveSearch.open(other, picked).then(function (s) {
+              return s.total ? ["هل تقصد «" + other + "»؟", other, picked.filters, s.total] : null;
+            });
+          }));
+      }));
+    });
+    return Promise.all(tries.map(function (attempt) {
+      return attempt.catch(function () { return null; });
+    })).then(function (found) {
+      if (run !== state.run) return;
+      [].concat.apply([], found).filter(Boolean).forEach(function (item) {
+        offer(item[0], item[1], item[2], item[3]);
+      });
+    });
   }
 
   function start() {
@@ -218,10 +344,8 @@
         setStatus(describe(state.search, input.value.trim()), state.search.total);
       });
     });
-    // The first search and the filter lists load together; neither waits for the other.
-    window.archiveSearch.filters().then(function (counts) {
-      FILTERS.forEach(function (name) { fillFilter(name, counts[name]); });
-    }).catch(function () { /* run() reports a missing index */ });
+    // Folded on phones, so that the first results show without scrolling; open where there is room.
+    if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) folder.open = true;
     run();
   }
 

@@ -15,7 +15,9 @@
  * shows it), section, source, place, excerpt (HTML: the article's own words, matches in <mark>),
  * excerpt_text (the same without markup). Articles only; listing pages are never results.
  *
- *   archiveSearch.open(query, options) → Promise<{total, filters, page(start, count)}>
+ *   archiveSearch.open(query, options) → Promise<{total, filters, totalFilters, page(start, count)}>
+ *            filters: {section: {value: count}, …} within this search's results (filters applied);
+ *            totalFilters: the same for the query alone, as if no filter were set
  *   archiveSearch.filters() → Promise<{section: {value: count}, source: …, place: …, year: …}>
  *   archiveSearch.terms(query) → the normalised Pagefind terms (for debugging)
  *
@@ -150,7 +152,10 @@
             baseUrl: "/",
             noWorker: FROM_DISK
           });
-          return instance.init().then(function () { return instance; });
+          // Pagefind counts filter values only over the filter chunks it has loaded: load them all
+          // once, so that every search's `filters` counts every value
+          return instance.init().then(function () { return instance.filters(); })
+            .then(function () { return instance; });
         }));
       });
       ready.catch(function () { ready = null; }); // a failed load may be retried
@@ -295,7 +300,7 @@
 
   function emptySearch(terms) {
     return {
-      terms: terms, total: 0, filters: {},
+      terms: terms, total: 0, filters: {}, totalFilters: {},
       page: function () { return Promise.resolve([]); }
     };
   }
@@ -316,7 +321,11 @@
       return {
         terms: terms,
         total: results.length,
-        filters: responses.reduce(function (all, r) { return addCounts(all, r.filters); }, {}),
+        // counts per filter value within these results (Pagefind leaves `filters` empty when none is set)
+        filters: responses.reduce(function (all, r) {
+          return addCounts(all, settings.filters ? r.filters : r.totalFilters);
+        }, {}),
+        totalFilters: responses.reduce(function (all, r) { return addCounts(all, r.totalFilters); }, {}),
         page: function (start, count) {
           return Promise.all(results.slice(start, start + count).map(item));
         }
