@@ -43,9 +43,9 @@ Organisers said the fair, the thirtieth of its kind, would run for ten days and 
 """
 
 
-def build(root: Path, out: Path) -> Path:
-    """Build the site in `root` into `out` (share cards cached beside it)."""
-    pipeline.build(pipeline.load(root), out, cache=out.parent / "cache")
+def build(root: Path, out: Path, base_url: str) -> Path:
+    """Build the site in `root` for `base_url` into `out` (share cards cached beside it)."""
+    pipeline.build(pipeline.load(root, base_url), out, cache=out.parent / "cache")
     return out
 
 
@@ -85,11 +85,10 @@ def first(folder: Path, pattern: str = "*") -> str:
 
 def kinds(site: Path, ltr: str | None) -> dict[str, str]:
     """One page of each kind, as a path relative to the site (with a query for searches)."""
-    year = first(site / "archive", "[0-9]" * 4)
-    months = [p.name for p in sorted((site / "archive" / year).glob("[0-9][0-9]")) if (p / "index.html").is_file()]
-    dense = next((m for m in months if any((site / "archive" / year / m).glob("[0-9][0-9]/index.html"))), months[0])
-    day = first(site / "archive" / year / dense, "[0-9][0-9]") if any(
-        (site / "archive" / year / dense).glob("[0-9][0-9]/index.html")) else None
+    months = sorted(p for p in (site / "archive").glob("[0-9]" * 4 + "/[0-9][0-9]") if (p / "index.html").is_file())
+    month = next((m for m in months if any(m.glob("[0-9][0-9]/index.html"))), months[0])  # one with day pages
+    year = month.parent.name
+    day = first(month, "[0-9][0-9]") if any(month.glob("[0-9][0-9]/index.html")) else None
     article = max((p for p in (site / "articles").glob("*/index.html")),
                   key=lambda p: (p.read_text(encoding="utf-8").count('class="related'), p.name))
     pages = {
@@ -100,14 +99,14 @@ def kinds(site: Path, ltr: str | None) -> dict[str, str]:
         "term": f"sections/{first(site / 'sections')}/index.html",
         "archive": "archive/index.html",
         "year": f"archive/{year}/index.html",
-        "month": f"archive/{year}/{dense}/index.html",
+        "month": f"archive/{year}/{month.name}/index.html",
         "all": "archive/all/index.html",
         "search": "search/index.html?q=" + quote("الحكومة"),
-        "search-none": "search/index.html?q=" + quote("الحكومة زلزلوت"),
+        "search-none": "search/index.html?year=2014&q=" + quote("الحكومة"),
         "404": "no/such/page/",
     }
     if day:
-        pages["day"] = f"archive/{year}/{dense}/{day}/index.html"
+        pages["day"] = f"archive/{year}/{month.name}/{day}/index.html"
     if ltr:
         pages["article-ltr"] = ltr
     return pages
@@ -129,10 +128,10 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
 
-def shoot(site: Path, name: str, out: Path, pages: dict[str, str], wanted: set[str] | None) -> list[Path]:
+def shoot(site: Path, port: int, name: str, out: Path, pages: dict[str, str], wanted: set[str] | None) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     written = []
@@ -179,9 +178,10 @@ def main() -> int:
         if sample:
             sites["sample2k"] = sample
         for name, root in sites.items():
-            site = build(root, scratch / f"{name}-out" / "public")
+            port = tools.free_port()  # built for the address it is served at: the 404 page links there
+            site = build(root, scratch / f"{name}-out" / "public", f"http://127.0.0.1:{port}/")
             ltr = "articles/en-book-fair/index.html" if (site / "articles/en-book-fair/index.html").is_file() else None
-            for path in shoot(site, name, args.out, kinds(site, ltr), wanted):
+            for path in shoot(site, port, name, args.out, kinds(site, ltr), wanted):
                 print(path)
     return 0
 

@@ -6,6 +6,8 @@
 #   default-jre-headless  java for vnu.jar (skipped when a working `java` is already on PATH)
 #   libxml2-utils         xmllint (feed and sitemap checks)
 #   fonts-noto-core       TTF fonts (Arabic included) for drawing images
+#   fonts-dejavu-core     DejaVu Sans, measured for the theme's fallback font (scripts/font-fallback.py)
+#   firefox-esr           browser tests in Firefox too (driven over Marionette; tests/test_firefox.py)
 #
 # Uses apt-get only; root or sudo is required when something is missing.
 set -euo pipefail
@@ -19,9 +21,11 @@ need=()
 java -version >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 installed fonts-noto-core || need+=(fonts-noto-core)
+installed fonts-dejavu-core || need+=(fonts-dejavu-core)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup-system: chromium, java, xmllint and fonts-noto-core already present"
+  echo "setup-system: chromium, firefox-esr, java, xmllint and fonts already present"
   exit 0
 fi
 
@@ -51,5 +55,7 @@ fail=0
 java -version >/dev/null 2>&1 || { echo "setup-system: java still not working" >&2; fail=1; }
 command -v xmllint >/dev/null 2>&1 || { echo "setup-system: xmllint still missing" >&2; fail=1; }
 installed fonts-noto-core || { echo "setup-system: fonts-noto-core still missing" >&2; fail=1; }
+installed fonts-dejavu-core || { echo "setup-system: fonts-dejavu-core still missing" >&2; fail=1; }
+[ -x /usr/bin/firefox-esr ] || { echo "setup-system: /usr/bin/firefox-esr still missing" >&2; fail=1; }
 [ $fail -eq 0 ] || exit 1
 echo "setup-system: done"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -122,3 +123,41 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="module")
+def firefox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian's firefox-esr, headless, driven over Marionette (the marionette_driver package; there is
+    no geckodriver here), with a fresh profile. Firefox gives every file: page an origin of its own,
+    unlike Chromium, which is what the tests that use it are for."""
+    try:
+        from marionette_driver.marionette import Marionette
+    except ImportError:
+        tools.require(None, "marionette_driver is missing: run `make venv` (pip install -e '.[test]')")
+    executable = tools.require(tools.find_firefox(),
+                               "firefox-esr is missing: run `bash scripts/setup-system.sh`")
+    profile = tmp_path_factory.mktemp("firefox-profile")
+    port = tools.free_port()
+    (profile / "user.js").write_text("".join(f'user_pref("{k}", {json.dumps(v)});\n'
+                                             for k, v in {**tools.FIREFOX_PREFS, "marionette.port": port}.items()),
+                                     encoding="utf-8")
+    process = subprocess.Popen([executable, "--headless", "--marionette", "--no-remote", "--profile", str(profile)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "MOZ_HEADLESS": "1"})
+    client = Marionette(host="127.0.0.1", port=port)
+    try:
+        client.raise_for_port(timeout=90)
+        client.start_session()
+        client.timeout.page_load = 30
+        yield client
+    finally:
+        try:
+            client.delete_session()
+        except Exception:  # the browser may already be gone; it is stopped below either way
+            pass
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)

@@ -448,7 +448,7 @@ def depth_fallbacks(missing: str) -> tuple[str, ...]:
     """The 404 page's relative stylesheet and script, meant for where it sits at the site's root (from
     disk): at depth they are missing, and the page is styled from base_url instead (see 404.html)."""
     return tuple(f"{kind} {missing}{asset}" for kind in ("failed:", "status 404")
-                 for asset in ("assets/css/site.css", "assets/js/not-found.js"))
+                 for asset in ("assets/css/site.css", "assets/css/search.css", "assets/js/not-found.js"))
 
 
 def test_404_page_as_deployed(browser: Any, bundled_site: Path, facts: SiteFacts) -> None:

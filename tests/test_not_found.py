@@ -89,8 +89,9 @@ def test_hosted_under_a_sub_path_at_any_depth(browser: Any, hosted: tuple[str, P
         hrefs = page.locator("main a").evaluate_all("els => els.map(e => e.href)")
         assert hrefs and all(h.startswith(base) for h in hrefs), hrefs
         # the only failures: the page itself and, at depth, the relative fallbacks meant for the root
-        assert {u for u in failed} <= {base + depth, page.url.rsplit("/", 1)[0] + "/assets/css/site.css",
-                                       page.url.rsplit("/", 1)[0] + "/assets/js/not-found.js"}, failed
+        here = page.url.rsplit("/", 1)[0]
+        fallbacks = {f"{here}/assets/css/site.css", f"{here}/assets/css/search.css", f"{here}/assets/js/not-found.js"}
+        assert set(failed) <= {base + depth} | fallbacks, failed
         check_styled_and_home_link_opens(page, base + "index.html")
     finally:
         context.close()

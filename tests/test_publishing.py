@@ -252,7 +252,7 @@ def test_github_pages_files(make_site: MakeSite) -> None:
     # served at any depth under the sub-path, so its links are absolute under base_url
     # (but for the stylesheet and script that take over where it is opened at the site's root: see 404.html)
     hrefs = re.findall(r'(?:href|src)="([^"]+)"', not_found)
-    fallbacks = {"assets/css/site.css", "assets/js/not-found.js"}
+    fallbacks = {"assets/css/site.css", "assets/css/search.css", "assets/js/not-found.js"}
     assert hrefs and all(h.startswith(BASE) or h.startswith("#") or h in fallbacks for h in hrefs), hrefs
     assert fallbacks <= set(hrefs)
 

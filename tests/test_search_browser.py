@@ -433,3 +433,49 @@ def test_an_archive_split_into_bundles_searches_them_all(browser: Any, make_site
                 assert counts["year"] == {"2015": 2, "2016": 3, "2017": 1, "2018": 2}
                 assert len(run_api(page, "", limit=100, filters={"year": {"any": ["2016", "2018"]}})) == 5
                 assert traffic.problems() == []
+
+
+# ------------------------------------------------------------------ counts and empty results
+
+
+def section_counts(page: Any) -> dict[str, int]:
+    options = page.locator("#search-section option").evaluate_all(
+        "os => os.slice(1).map(o => [o.value, o.textContent])")
+    return {value: int(text.rsplit("(", 1)[1].rstrip(")")) for value, text in options}
+
+
+def test_filter_counts_are_those_of_the_current_search(browser: Any, where: Where) -> None:
+    with opened(browser, where, search_url("الحكومة")) as (page, traffic):
+        everything = wait_for_results(page)
+        counts = section_counts(page)
+        archive = page.evaluate("archiveSearch.filters().then(f => f.section)")
+        assert counts and sum(counts.values()) == everything  # one section per article
+        assert all(counts[v] < archive[v] for v in counts), (counts, archive)  # not the whole archive's
+        for value in sorted(counts, key=counts.get)[-2:]:
+            page.select_option("#search-section", value)
+            page.wait_for_selector(f"#search-status[data-total='{counts[value]}']")
+            # the chosen filter's list still counts the query's results in every section
+            assert section_counts(page) == counts
+        # the other filters count within the chosen section
+        years = page.locator("#search-year option").evaluate_all("os => os.slice(1).map(o => o.textContent)")
+        assert sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in years) == counts[value], years
+        assert traffic.problems() == []
+
+
+def test_a_search_that_finds_nothing_offers_searches_that_do(browser: Any, where: Where) -> None:
+    with opened(browser, where, search_url("الحكومة ميسي")) as (page, traffic):
+        assert wait_for_results(page) == 0
+        offer = page.locator("#search-suggestions a").first
+        offer.wait_for()
+        assert "بدون «ميسي»" in offer.inner_text()  # its rarest word left out
+        suggested = int(page.locator("#search-suggestions li").first.inner_text().split()[-2])
+        offer.click()
+        page.wait_for_selector("#search-status[data-total]:not([data-total='0'])")
+        assert wait_for_results(page) == suggested > 0 and page.input_value("#search-q") == "الحكومة"
+        page.goto(where.url(search_url("الحكومة", year="1990")))
+        assert wait_for_results(page) == 0
+        page.locator("#search-suggestions a", has_text="بلا تصفية").click()
+        page.wait_for_selector("#search-status[data-total]:not([data-total='0'])")
+        assert "year=" not in page.url
+        assert page.locator("#search-empty a[href$='archive/index.html']").count() == 1
+        assert traffic.problems() == []

@@ -80,3 +80,33 @@ def require_shared(what: str = "the shared corpus") -> Path:
     if not SHARED.is_dir():
         _missing(f"../shared is absent ({SHARED}): {what} is needed for this test")
     return SHARED
+
+FIREFOX = "/usr/bin/firefox-esr"
+# A test profile: no first-run pages, updates, telemetry or other calls home (there is no network).
+FIREFOX_PREFS: dict[str, object] = {
+    "browser.shell.checkDefaultBrowser": False,
+    "browser.startup.homepage_override.mstone": "ignore",
+    "browser.aboutwelcome.enabled": False,
+    "app.update.disabledForTesting": True,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "toolkit.telemetry.reportingpolicy.firstRun": False,
+    "browser.safebrowsing.update.enabled": False,
+    "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False,
+    "extensions.update.enabled": False,
+    "intl.accept_languages": "ar",
+}
+
+
+def find_firefox() -> str | None:
+    """Debian's firefox-esr (installed by scripts/setup-system.sh), or None."""
+    return FIREFOX if os.access(FIREFOX, os.X_OK) else None
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a browser's remote-control port)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

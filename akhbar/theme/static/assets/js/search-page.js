@@ -257,7 +257,13 @@
     return location.pathname + "?" + params.toString();
   }
 
-  function offer(text, query, filters, total) {
+  function offered(text, query, filters, total) {
+    return { text: text, query: query, filters: filters, total: total };
+  }
+
+  /** One suggested search, as a link that runs it here, with its count. */
+  function offer(item) {
+    var text = item.text, query = item.query, filters = item.filters, total = item.total;
     var li = document.createElement("li");
     var a = document.createElement("a");
     a.href = searchLink(query, filters);
@@ -285,7 +291,7 @@
     var tries = [];
     if (Object.keys(picked.filters).length && query) {
       tries.push(window.archiveSearch.open(query, {}).then(function (s) {
-        return s.total ? ["«" + query + "» في كل الأرشيف، بلا تصفية:", query, {}, s.total] : null;
+        return s.total ? [offered("«" + query + "» في كل الأرشيف، بلا تصفية", query, {}, s.total)] : [];
       }));
     }
     if (words.length > 1) {
@@ -295,7 +301,7 @@
         var rarest = totals.lastIndexOf(Math.min.apply(null, totals));
         var rest = words.filter(function (_, i) { return i !== rarest; }).join(" ");
         return window.archiveSearch.open(rest, picked).then(function (s) {
-          return s.total ? ["بدون «" + words[rarest] + "»: «" + rest + "»", rest, picked.filters, s.total] : null;
+          return s.total ? [offered("«" + rest + "»، بدون «" + words[rarest] + "»", rest, picked.filters, s.total)] : [];
         });
       }));
     }
@@ -304,18 +310,17 @@
         return Promise.all((others || []).filter(function (other) { return other && other !== query; })
           .map(function (other) {
             return window.archiveSearch.open(other, picked).then(function (s) {
-              return s.total ? ["هل تقصد «" + other + "»؟", other, picked.filters, s.total] : null;
+              return s.total ? offered("هل تقصد «" + other + "»؟", other, picked.filters, s.total) : null;
             });
           }));
-      }));
+      }).then(function (items) { return items.filter(Boolean); }));
     });
     return Promise.all(tries.map(function (attempt) {
-      return attempt.catch(function () { return null; });
+      return attempt.catch(function () { return []; });
     })).then(function (found) {
       if (run !== state.run) return;
-      [].concat.apply([], found).filter(Boolean).forEach(function (item) {
-        offer(item[0], item[1], item[2], item[3]);
-      });
+      found.forEach(function (items) { items.forEach(offer); });
+      document.getElementById("search-try").hidden = !suggestions.children.length;
     });
   }
 
