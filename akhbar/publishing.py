@@ -25,7 +25,8 @@ PAGES_LIMIT = 1_000_000_000  # GitHub Pages publishes sites of at most 1 GB
 PAGES_WARN = 0.8  # warn from this share of the limit
 LOGO = "assets/logo.png"
 SITE_CARD = "assets/card.png"
-NOT_IN_SITEMAP = frozenset({"404.html"})
+# Pages crawlers are told not to index (noindex) or that answer for missing addresses; redirects stay out too.
+NOT_IN_SITEMAP = frozenset({"404.html", "search/index.html"})
 
 
 @dataclass
@@ -158,7 +159,7 @@ class Publisher:
         return links
 
     def saw(self, page: Page) -> None:
-        """Note a written page for the sitemap (redirects and the 404 page stay out)."""
+        """Note a written page for the sitemap (redirects, the 404 page and the noindex search page stay out)."""
         if page.path in NOT_IN_SITEMAP or page.data.get("redirect"):
             return
         article = page.data.get("article")

@@ -30,8 +30,9 @@ def first(folder: Path, pattern: str = "*") -> str:
 
 def kinds(site: Path) -> dict[str, str]:
     """One page of each kind: relative path (with a query for the search page)."""
-    year = first(site / "archive", "[0-9][0-9][0-9][0-9]")
-    month = first(site / "archive" / year, "[0-9][0-9]")
+    months = sorted(p for p in (site / "archive").glob("[0-9]" * 4 + "/[0-9][0-9]") if (p / "index.html").is_file())
+    dense = [m for m in months if any(m.glob("[0-9][0-9]/index.html"))]  # a month with its calendar of days
+    year, month = (dense or months)[0].parent.name, (dense or months)[0].name
     pages = {
         "home": "index.html",
         "archive": "archive/index.html",

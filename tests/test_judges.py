@@ -141,6 +141,10 @@ def test_sitemaps_are_valid_against_the_sitemaps_org_schema(bundled_site: Path, 
         locs = [u.findtext(f"{SM}loc", "") for u in tree.iter(f"{SM}url")]
         assert 0 < len(locs) <= 50_000 and path.stat().st_size <= 50 * 1024 * 1024
         assert all(loc.startswith(base_url) for loc in locs)
+        for loc in locs:  # a page that asks crawlers not to index it has no place in the sitemap
+            rel = unquote(loc[len(base_url):])
+            page = bundled_site / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+            assert 'name="robots" content="noindex"' not in page.read_text(encoding="utf-8"), loc
     robots = (bundled_site / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {base_url}sitemap.xml" in robots
 

@@ -449,7 +449,7 @@ def test_filter_counts_are_those_of_the_current_search(browser: Any, where: Wher
         everything = wait_for_results(page)
         counts = section_counts(page)
         archive = page.evaluate("archiveSearch.filters().then(f => f.section)")
-        assert counts and sum(counts.values()) == everything  # one section per article
+        assert counts and sum(counts.values()) <= everything  # at most one section per article
         assert all(counts[v] < archive[v] for v in counts), (counts, archive)  # not the whole archive's
         for value in sorted(counts, key=counts.get)[-2:]:
             page.select_option("#search-section", value)
