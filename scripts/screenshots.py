@@ -89,8 +89,10 @@ def kinds(site: Path, ltr: str | None) -> dict[str, str]:
     month = next((m for m in months if any(m.glob("[0-9][0-9]/index.html"))), months[0])  # one with day pages
     year = month.parent.name
     day = first(month, "[0-9][0-9]") if any(month.glob("[0-9][0-9]/index.html")) else None
-    article = max((p for p in (site / "articles").glob("*/index.html")),
-                  key=lambda p: (p.read_text(encoding="utf-8").count('class="related'), p.name))
+    pages_of = {p: p.read_text(encoding="utf-8") for p in sorted((site / "articles").glob("*/index.html"))}
+    plain = [p for p, html in pages_of.items() if 'class="lead-figure"' not in html] or list(pages_of)
+    article = max(plain, key=lambda p: (pages_of[p].count('class="related'), p.name))  # with every box
+    pictured = [p for p, html in pages_of.items() if 'class="lead-figure"' in html]
     pages = {
         "home": "index.html",
         "article": article.relative_to(site).as_posix(),
@@ -109,6 +111,8 @@ def kinds(site: Path, ltr: str | None) -> dict[str, str]:
         pages["day"] = f"archive/{year}/{month.name}/{day}/index.html"
     if ltr:
         pages["article-ltr"] = ltr
+    if pictured:
+        pages["article-image"] = pictured[0].relative_to(site).as_posix()
     return pages
 
 

@@ -202,10 +202,10 @@ def test_listings_month_calendar_term_index_and_more_from_the_section(make_site,
     politics = sections[sections.index("<bdi>سياسة"):sections.index("<bdi>اقتصاد")]
     assert re.findall(r"عنوان (\d)", politics) == ["6", "5", "3"]  # its three latest headlines
     page = (out / "articles/a0/index.html").read_text(encoding="utf-8")
-    more = page[page.index('<section class="more-from"'):page.index("</section>", page.index('class="more-from"'))]
+    more = page[page.index('<aside class="more-from"'):page.index("</aside>", page.index('class="more-from"'))]
     assert "المزيد من القسم" in more and re.findall(r"عنوان (\d)", more) == ["6", "5", "3", "1"]
     latest = (out / "articles/a6/index.html").read_text(encoding="utf-8")
-    assert "عنوان 6</a>" not in latest.split('class="more-from"')[1].split("</section>")[0]  # never itself
+    assert "عنوان 6</a>" not in latest.split('class="more-from"')[1].split("</aside>")[0]  # never itself
     year = (out / "archive/2018/index.html").read_text(encoding="utf-8")
     assert '<a href="03/index.html">مارس</a>' in year  # a month within its year by its name alone
 
