@@ -18,7 +18,8 @@ from .render import Page
 
 # The site's own files and folders, which no alias may replace.
 SITE_FILES = frozenset({"index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "CNAME"})
-SITE_FOLDERS = frozenset({"archive", "assets", "search", "pagefind", "sections", "sources", "places", "tags"})
+SITE_FOLDERS = frozenset({"archive", "assets", "search", "pagefind", "sections", "sources", "places", "tags",
+                          "authors", "media"})
 HINT = "write an old address of this article, such as articles/old-slug/ or news/2017/old-slug.html"
 
 

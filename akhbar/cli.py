@@ -255,9 +255,13 @@ def _print_published(result, verbose: bool) -> None:  # type: ignore[no-untyped-
     if report is None:
         return
     _print_problems(report.problems, verbose, sys.stderr)
+    images = report.images
     print(f"Share cards: {report.cards_drawn} drawn, {report.cards_reused} reused "
           f"({report.card_seconds:.1f} s); {report.feeds} Atom feeds, {report.sitemap_files} sitemap files, "
           f"{report.redirects} redirect pages.", file=sys.stderr)
+    if images.resized + images.cached + images.reused + images.copied:
+        print(f"Image files: {images.resized} resized, {images.cached} from the cache, {images.copied} copied, "
+              f"{images.reused} unchanged.", file=sys.stderr)
 
 
 def _bundle(args: argparse.Namespace, out: Path) -> int:

@@ -20,7 +20,7 @@ ARCHIVE = ("الأرشيف", "archive/index.html")
 
 @dataclass(frozen=True)
 class Taxonomy:
-    kind: str  # the Article attribute: section, tags, place, source
+    kind: str  # the Article attribute: section, tags, place, source, authors
     folder: str
     plural: str  # heading of the taxonomy's index page
     singular: str  # label before a term on article pages
@@ -31,12 +31,13 @@ TAXONOMIES = (
     Taxonomy("source", "sources", "المصادر", "المصدر"),
     Taxonomy("place", "places", "الأماكن", "المكان"),
     Taxonomy("tags", "tags", "الوسوم", "الوسم"),
+    Taxonomy("authors", "authors", "الكتّاب", "الكاتب"),
 )
 
 
 @dataclass(eq=False)
 class Term:
-    """One section, source, place or tag, with every article filed under it (newest first)."""
+    """One section, source, place, tag or author, with every article filed under it (newest first)."""
 
     taxonomy: Taxonomy
     key: str
@@ -198,10 +199,20 @@ def navigation(articles: Sequence[Article]) -> Navigation:
         for term in kind_terms:
             for article in term.articles:
                 article_terms[id(article)].setdefault(kind, []).append(term)
+    _bylines_in_order(ordered, article_terms)
     dated = [a for a in ordered if a.date]
     newer = {id(b): a for a, b in zip(dated, dated[1:], strict=False)}
     older = {id(a): b for a, b in zip(dated, dated[1:], strict=False)}
     return Navigation(ordered, terms, dict(article_terms), newer, older)
+
+
+def _bylines_in_order(articles: Sequence[Article], article_terms: dict[int, dict[str, list[Term]]]) -> None:
+    """An article's authors are named in its own order (the first author first), not by their counts."""
+    for article in articles:
+        found = article_terms.get(id(article), {}).get("authors")
+        if found and len(found) > 1:
+            order = [term_key(name) for name in article.authors]
+            found.sort(key=lambda term: order.index(term.key))
 
 
 # ---------------------------------------------------------------- pagination

@@ -6,6 +6,7 @@ import codecs
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,14 +16,18 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .arabic import CONTROL_CHARS, clean_text, headline_key, latin_digits
+from .datelines import leading_dateline, read_dateline
 from .problems import Problems
 from .yamltext import Entry, load_mapping
 
 ARTICLE_SUFFIXES = (".md", ".txt")
 FRONT_MATTER_KEYS = (
     "title", "date", "place", "source", "section", "tags", "slug", "summary",
-    "see_also", "lang", "source_url", "aliases",
+    "see_also", "lang", "source_url", "aliases", "author", "image", "image_alt", "image_caption",
+    "image_credit", "updated",
 )
+IMAGE_TEXT_KEYS = ("image_alt", "image_caption", "image_credit")
+MAX_AUTHOR_LENGTH = 100
 SEE_ALSO_MARKER = headline_key("انظر ايضاً")
 MAX_SLUG_LENGTH = 200
 MAX_FILE_BYTES = 50_000_000  # larger files are not read
@@ -33,7 +38,7 @@ _DATE = re.compile(
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _SLUG_FORBIDDEN = re.compile(r"[^\w.\-]")
-_DATELINE = re.compile(r"^(?P<place>[^\-–—ـ]{2,40}?)\s*[\-–—ـ]+\s*(?P<source>\S.{0,40})$")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _FINAL_PUNCTUATION = ".!?؟…:؛,،\"”»'’)"
 
 
@@ -45,6 +50,50 @@ class SeeAlso:
     teaser: str
     line: int
     target: Article | None = None
+
+
+When = date | datetime  # a front-matter date: a day, or a day and time
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image an article refers to: the front matter's `image:` or a Markdown `![alt](src)`."""
+
+    src: str  # as written; for Markdown, markdown-it's percent-encoded form
+    line: int
+    alt: str = ""
+    title: str = ""
+    block: int = 0  # the top-level block of the body it is in (1 = the first)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One published size of an image."""
+
+    path: str  # output path, e.g. media/3f2a…-960.jpg
+    width: int
+    height: int
+    resize: int = 0  # the width it is resized to; 0: the file is published as it is
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image as the site publishes it: its sizes (narrowest first), or a remote https:// address."""
+
+    src: str  # the file inside the site folder (content/…), or the https:// address
+    width: int = 0  # as shown (EXIF orientation applied); 0 when remote
+    height: int = 0
+    mime: str = ""
+    digest: str = ""  # of the file's bytes
+    variants: tuple[Variant, ...] = ()
+
+    @property
+    def remote(self) -> bool:
+        return not self.variants
+
+    @property
+    def largest(self) -> Variant | None:
+        return self.variants[-1] if self.variants else None
 
 
 @dataclass
@@ -62,8 +111,18 @@ class Article:
     source_url: str = ""
     dateline: str = ""
     aliases: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    image: ImageRef | None = None  # the lead image (front matter)
+    image_alt: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
+    updated: When | None = None
+    dateline_read: bool = False  # the dateline's parts went into place, source or author
+    images: tuple[ImageRef, ...] = ()  # Markdown images, in order; the body holds <img data-image="N">
     body_html: str = ""
     lead: str = ""  # the first paragraph as plain text
+    picture: Picture | None = None  # the lead image as published, filled in by the site (media.attach)
+    pictures: tuple[Picture | None, ...] = ()  # each of `images`, likewise
     see_also: list[SeeAlso] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
     url: str = ""  # site-relative output path, filled in by the site
@@ -187,12 +246,12 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 # ---------------------------------------------------------------- front matter
 
 
-def parse_date(value: Any) -> date | datetime | None:
+def parse_date(value: Any, key: str = "date") -> date | datetime | None:
     """Parse a front-matter date; raise ValueError with an editor-facing reason."""
     if isinstance(value, (date, datetime)):
         return value
     if not isinstance(value, str):
-        raise ValueError("date must look like 2017-09-17 or 2017-09-17T14:30:00")
+        raise ValueError(f"{key} must look like 2017-09-17 or 2017-09-17T14:30:00")
     match = _DATE.match(latin_digits(value.strip()))
     if not match:
         raise ValueError(f"'{value}' is not a date; write it like 2017-09-17 or 2017-09-17T14:30:00")
@@ -276,13 +335,17 @@ def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Pr
             problems.error(path, entry.line, f"unknown front-matter key '{key}'",
                            f"did you mean '{close[0]}'?" if close
                            else "known keys: " + ", ".join(FRONT_MATTER_KEYS))
-        elif key == "date":
+        elif key in ("date", "updated"):
             if entry.value in (None, ""):
                 continue
             try:
-                article.date = parse_date(entry.value)
+                setattr(article, key, parse_date(entry.value, key))
             except ValueError as exc:
                 problems.error(path, entry.line, str(exc))
+        elif key == "author":
+            article.authors = _authors(entry, path, problems)
+        elif key == "image":
+            article.image = _lead_image(entry, path, problems)
         elif key in ("tags", "aliases"):
             values = _list_value(key, entry, path, problems)
             setattr(article, key, tuple(dict.fromkeys(values)))
@@ -313,6 +376,88 @@ def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Pr
                 article.lang = lang
         else:
             setattr(article, key, _text_value(key, entry, path, problems))
+    _check_newsroom_keys(article, entries, problems)
+
+
+def _authors(entry: Entry, path: str, problems: Problems) -> tuple[str, ...]:
+    """One name or a list of names ('author: أحمد الريدي، فيصل الحربي' holds two)."""
+    if isinstance(entry.value, dict):
+        problems.error(path, entry.line, "'author' must be a name or a list of names",
+                       "such as author: أحمد الريدي, or author: [أحمد الريدي, فيصل الحربي]")
+        return ()
+    names = tuple(dict.fromkeys(_list_value("author", entry, path, problems)))
+    for name in names:
+        if len(name) > MAX_AUTHOR_LENGTH:
+            problems.error(path, entry.line, f"the author's name is {len(name)} characters long; "
+                           f"names are at most {MAX_AUTHOR_LENGTH}",
+                           "put one name per item, such as author: [أحمد الريدي, فيصل الحربي]")
+            return ()
+    return names
+
+
+def _lead_image(entry: Entry, path: str, problems: Problems) -> ImageRef | None:
+    src = _text_value("image", entry, path, problems)
+    if not src:
+        return None
+    reason = image_address_problem(src)
+    if reason:
+        problems.error(path, entry.line, *reason)
+        return None
+    return ImageRef(src, entry.line)
+
+
+def image_address_problem(src: str) -> tuple[str, str] | None:
+    """Why an image address cannot be published (message, hint), or None when it can.
+
+    A file path (relative to the article, or to content/ when it starts with '/') or an https://
+    address; http:// images are blocked on https pages, and data:, javascript: and other kinds of
+    address are refused.
+    """
+    scheme = _SCHEME.match(src)
+    kind = scheme.group(1).lower() if scheme else ""
+    if kind == "https":
+        if re.match(r"^https://[^/\s?#]+", src, re.IGNORECASE) and not re.search(r"[\s<>\"]", src):
+            return None
+        return (f"'{src}' is not a web address", "write it like https://www.example.com/photo.jpg")
+    if kind == "http":
+        return (f"the image '{src}' is an http:// address; pages do not load insecure images",
+                "use its https:// address, or save the image beside the article and give its file name")
+    if scheme and len(kind) > 1:  # 'c:' is a Windows drive, not a scheme
+        return (f"the image address starts with '{kind}:'; {kind}: images are refused",
+                "save the image as a file beside the article and give its file name, "
+                "or give an https:// address")
+    if src.startswith("//"):
+        return (f"the image '{src}' has no https: in front",
+                "write https:" + src + ", or give the file's path inside content/")
+    if "\\" in src or re.match(r"^[A-Za-z]:", src):
+        return (f"the image path '{src}' is written the Windows way",
+                "use '/' between folders, relative to the article or to content/ (such as /images/photo.jpg)")
+    return None
+
+
+def _check_newsroom_keys(article: Article, entries: dict[str, Entry], problems: Problems) -> None:
+    """Keys that only mean something together: image_alt without image, updated before date."""
+    for key in IMAGE_TEXT_KEYS:
+        if key in entries and getattr(article, key) and "image" not in entries:
+            problems.error(article.path, entries[key].line, f"'{key}' is given but the article has no 'image:'",
+                           "add image: with the picture's file name, or remove this line")
+    if article.updated and article.date and _earlier(article.updated, article.date):
+        problems.error(article.path, entries["updated"].line,
+                       f"the article was updated ({date_iso(article.updated)}) before it was published "
+                       f"({date_iso(article.date)})", "check both dates; 'updated' is the later one")
+
+
+def _earlier(a: When, b: When) -> bool:
+    """Is `a` before `b`? A bare date is compared by its day: '2018-03-05' is not before 10:00 that day."""
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return as_utc(a) < as_utc(b)
+    return (a.date() if isinstance(a, datetime) else a) < (b.date() if isinstance(b, datetime) else b)
+
+
+def as_utc(value: date | datetime) -> datetime:
+    """A comparable date-time: a zone-less time counts as UTC, a bare date as its midnight."""
+    moment = as_datetime(value)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _see_also_entries(entry: Entry, path: str, problems: Problems) -> list[SeeAlso]:
@@ -353,14 +498,45 @@ def _tokenize_noting_depth(state: Any, start: int, end: int) -> None:
 _markdown.block.tokenize = _tokenize_noting_depth  # type: ignore[method-assign,assignment]
 
 
+def _image_placeholder(_renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """An image stands in the body as <img data-image="N">; each page fills it in (media.body_html)."""
+    return f'<img data-image="{tokens[idx].meta["image"]}">'
+
+
+_markdown.add_render_rule("image", _image_placeholder)
+IMAGE_PLACEHOLDER = re.compile(r'<img data-image="(\d+)">')
+
+
+def _collect_images(tokens: list[Token], first_line: int) -> list[ImageRef]:
+    """Note every image of the body with its line, alt text and top-level block; number it for its placeholder."""
+    images: list[ImageRef] = []
+    block = 0
+    for tok in tokens:
+        if tok.level == 0 and tok.nesting >= 0:
+            block += 1
+        if tok.type != "inline" or not tok.children:
+            continue
+        line = first_line + (tok.map[0] if tok.map else 0)
+        for child in tok.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image":
+                child.meta["image"] = len(images)
+                images.append(ImageRef(str(child.attrs.get("src", "")), line, _plain(child),
+                                       clean_text(str(child.attrs.get("title") or "")), block))
+    return images
+
+
 def _render_markdown(body: str, title_from_heading: bool, env: dict[str, Any] | None = None,
-                     ) -> tuple[str, str, str]:
-    """Render Markdown; return (html, first heading text, first paragraph text).
+                     first_line: int = 1) -> tuple[str, str, str, list[ImageRef]]:
+    """Render Markdown; return (html, first heading text, first paragraph text, images).
 
     With `title_from_heading`, a leading `# heading` is the headline and leaves the body.
     `env["too_deep"]` is set to the 0-based line where nesting too deep for markdown-it begins.
+    Images become numbered placeholders (see _image_placeholder); `first_line` is the body's line in the file.
     """
     tokens = _markdown.parse(body, {} if env is None else env)
+    images = _collect_images(tokens, first_line)
     first_heading = ""
     lead = ""
     paragraph = 0
@@ -383,10 +559,10 @@ def _render_markdown(body: str, title_from_heading: bool, env: dict[str, Any] | 
     if drop_until >= 0:
         tokens = tokens[: drop_until - 2] + tokens[drop_until + 1:]
     rendered = _markdown.renderer.render(tokens, _markdown.options, {})
-    return rendered, first_heading, lead
+    return rendered, first_heading, lead, images
 
 
-def _plain(inline: Token) -> str:
+def _plain(inline: Token) -> str:  # an inline token, or an image (its children are its alt text)
     """The text a reader sees in an inline token: link texts and image descriptions, no markup."""
     parts = [child.content or " " for child in inline.children or ()
              if child.type in ("text", "code_inline", "image", "softbreak", "hardbreak")]
@@ -416,32 +592,33 @@ def is_subheadline(text: str) -> bool:
     return len(text) <= 120 and len(text.split()) <= 18 and text[-1] not in _FINAL_PUNCTUATION
 
 
-def parse_dateline(text: str) -> tuple[str, str] | None:
-    """Split a dateline such as 'موسكو-سانا' or 'دبي ـ العربية.نت' into (place, source)."""
-    if len(text) > 60 or text[-1] in ".!?؟…:؛,،":
-        return None
-    match = _DATELINE.match(text)
-    if not match:
-        return None
-    place, source = match.group("place").strip(), match.group("source").strip()
-    if len(place.split()) > 4 or len(source.split()) > 5:
-        return None
-    return place, source
+def _apply_dateline(article: Article, blocks: list[tuple[int, str]]) -> int:
+    """Read the dateline (a line of its own, or the start of the first paragraph); return the blocks it took.
+
+    Front matter wins: the dateline only fills place, source and author where it is silent.
+    """
+    if len(blocks) < 2:
+        return 0
+    dateline = read_dateline(blocks[0][1])
+    taken = 1 if dateline else 0
+    if dateline is None:
+        dateline = leading_dateline(blocks[0][1])  # stays part of the paragraph
+    if dateline is None:
+        return 0
+    if taken:
+        article.dateline = dateline.text
+    article.dateline_read = dateline.classified
+    article.place = article.place or dateline.place
+    article.source = article.source or dateline.source
+    article.authors = article.authors or ((dateline.author,) if dateline.author else ())
+    return taken
 
 
 def _render_text(article: Article, blocks: list[tuple[int, str]]) -> None:
     """Turn the scraped layout's blocks into headings, paragraphs and "see also" entries."""
     parts: list[str] = []
     paragraph = 0
-    index = 0
-    if blocks and len(blocks) > 1:
-        dateline = parse_dateline(blocks[0][1])
-        if dateline:
-            article.dateline = blocks[0][1]
-            article.place = article.place or dateline[0]
-            article.source = article.source or dateline[1]
-            index = 1
-    rest = blocks[index:]
+    rest = blocks[_apply_dateline(article, blocks):]
     for position, (_line, text) in enumerate(rest):
         if headline_key(text) == SEE_ALSO_MARKER:
             article.see_also[:0] = _see_also_block(rest[position + 1:])
@@ -467,6 +644,15 @@ def _see_also_block(blocks: list[tuple[int, str]]) -> list[SeeAlso]:
     return entries
 
 
+def _checked_images(images: list[ImageRef], path: str, problems: Problems) -> Iterator[ImageRef]:
+    """The body's images, each address checked as the front matter's `image:` is."""
+    for image in images:
+        reason = image_address_problem(image.src)
+        if reason:
+            problems.error(path, image.line, *reason)
+        yield image
+
+
 def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | None:
     """Parse one article file (Markdown or scraped text); report every problem in it."""
     before = len(problems.errors)
@@ -490,7 +676,8 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
                            "rename the file or add a 'slug:' line to the front matter")
     if rel_path.endswith(".md"):
         env: dict[str, Any] = {}
-        body_html, heading, lead = _render_markdown(body, not article.title, env)
+        body_html, heading, lead, images = _render_markdown(body, not article.title, env, body_line)
+        article.images = tuple(_checked_images(images, rel_path, problems))
         if "too_deep" in env:
             problems.warning(rel_path, body_line + env["too_deep"],
                              f"the Markdown here is nested more than {_markdown.options.maxNesting} "

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .content import Article
+from .content import Article, as_utc
 
 SITE_FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -91,35 +91,47 @@ def _attr(value: str) -> str:
     return quoteattr(_NOT_XML.sub("", value))
 
 
-def atom_entry(article: Article, absolute: Absolute, language: str, author: str, summary: str) -> str:
-    """One <entry>: the article's headline, address, dates, author, categories, summary and text."""
+def updated_of(article: Article) -> date | datetime | None:
+    """When the article last changed: its `updated` date, else its publication date."""
+    return article.updated or article.date
+
+
+def atom_entry(article: Article, absolute: Absolute, language: str, author: str, summary: str,
+               content: str | None = None) -> str:
+    """One <entry>: the article's headline, address, dates, authors, categories, summary and text.
+
+    The authors are the article's reporters, else its source, else the publisher (`author`);
+    `content` is the body's HTML with absolute image addresses (default: the stored body).
+    """
     url = absolute(article.url)
     when = atom_time(article.date) if article.date else ""
+    changed = updated_of(article)
     lang = f" xml:lang={_attr(article.lang)}" if article.lang and article.lang != language else ""
+    names = article.authors or (article.source or author,)
     lines = [
         f"<entry{lang}>",
         f"<title>{_text(article.title)}</title>",
         f'<link rel="alternate" type="text/html" href={_attr(url)}/>',
         f"<id>{_text(url)}</id>",
         f"<published>{when}</published>",
-        f"<updated>{when}</updated>",
-        f"<author><name>{_text(article.source or author)}</name></author>",
+        f"<updated>{atom_time(changed) if changed else ''}</updated>",
+        *(f"<author><name>{_text(name)}</name></author>" for name in names),
     ]
     lines += [f"<category term={_attr(term)}/>" for term in dict.fromkeys((article.section, *article.tags)) if term]
     if article.source_url:
         lines.append(f'<link rel="via" href={_attr(article.source_url)}/>')
     lines.append(f"<summary>{_text(summary)}</summary>")
-    lines.append(f'<content type="html">{_text(article.body_html)}</content>')
+    lines.append(f'<content type="html">{_text(article.body_html if content is None else content)}</content>')
     lines.append("</entry>")
     return "\n".join(lines)
 
 
 def atom_feed(feed: Feed, absolute: Absolute, language: str, author: str, subtitle: str,
-              summary_of: Callable[[Article], str]) -> str:
-    """A complete Atom 1.0 document (RFC 4287). Its <updated> is its newest entry's: no clock is read."""
+              summary_of: Callable[[Article], str], content_of: Callable[[Article], str] | None = None) -> str:
+    """A complete Atom 1.0 document (RFC 4287). Its <updated> is its latest entry's: no clock is read."""
     self_url = absolute(feed.path)
-    updated = atom_time(feed.articles[0].date) if feed.articles and feed.articles[0].date else (
-        "1970-01-01T00:00:00Z")
+    changes = [d for d in map(updated_of, feed.articles) if d is not None]
+    updated = atom_time(max(changes, key=as_utc)) if changes else "1970-01-01T00:00:00Z"
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="{ATOM}" xml:lang={_attr(language)}>',
@@ -135,7 +147,8 @@ def atom_feed(feed: Feed, absolute: Absolute, language: str, author: str, subtit
         f"<author><name>{_text(author)}</name></author>",
         "<generator>akhbar</generator>",
     ]
-    entries = [atom_entry(a, absolute, language, author, summary_of(a)) for a in feed.articles]
+    entries = [atom_entry(a, absolute, language, author, summary_of(a), content_of(a) if content_of else None)
+               for a in feed.articles]
     return "\n".join(head + entries + ["</feed>", ""])
 
 

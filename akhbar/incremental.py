@@ -169,7 +169,9 @@ class Fingerprints:
         found = self.own.get(key)
         if found is None:
             fields = (a.path, a.slug, a.title, _when(a.date), a.place, a.source, a.section, a.tags, a.summary,
-                      a.lang, a.source_url, a.dateline, a.aliases, a.body_html, a.lead, a.url)
+                      a.lang, a.source_url, a.dateline, a.aliases, a.body_html, a.lead, a.url, a.authors,
+                      a.image, a.image_alt, a.image_caption, a.image_credit, _when(a.updated), a.dateline_read,
+                      a.images, a.picture, a.pictures)
             found = self.own[key] = hashlib.blake2b(repr(fields).encode(), digest_size=16).digest()
         return found
 

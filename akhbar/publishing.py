@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from PIL import Image
 
-from . import aliases, cards, feeds, incremental, share, timings
+from . import aliases, cards, feeds, incremental, media, share, timings
 from .arabic import language_direction
+from .collections import term_key
 from .content import Article
 from .output import Output
 from .problems import Problems
@@ -39,6 +40,7 @@ class PublishReport:
     feeds: int = 0
     sitemap_files: int = 0
     redirects: int = 0
+    images: media.MediaReport = field(default_factory=media.MediaReport)
     problems: Problems = field(default_factory=Problems)
 
 
@@ -65,11 +67,33 @@ def pages_size_note(size: int) -> str:
     return f"{shown} of GitHub Pages' 1 GB"
 
 
+@dataclass(frozen=True)
+class ShareImage:
+    """The picture a shared article shows: its own lead image, else its card."""
+
+    url: str
+    mime: str  # empty for a remote image
+    size: tuple[int, int] | None  # None for a remote image
+    alt: str
+
+
 class Share:
     """Template helpers for share tags: card and logo addresses, locales, NewsArticle JSON-LD."""
 
     def __init__(self, publisher: Publisher):
         self.p = publisher
+
+    def image(self, article: Article) -> ShareImage | None:
+        """The article's lead image (its largest size), else its card; None when there is neither."""
+        picture = article.picture
+        alt = article.image_alt or article.title
+        if picture is not None:
+            largest = picture.largest
+            if largest is None:
+                return ShareImage(picture.src, "", None, alt)
+            return ShareImage(self.p.absolute(largest.path), picture.mime, (largest.width, largest.height), alt)
+        card = self.card(article)
+        return ShareImage(card, "image/png", self.card_size(article), self.card_alt(article)) if card else None
 
     def card(self, article: Article) -> str | None:
         """The article's own card; with `cards: false`, the site's card (None when there is none)."""
@@ -101,8 +125,13 @@ class Share:
         settings = self.p.settings
         logo = self.p.absolute(LOGO) if self.p.fonts or self.p.own_static(LOGO) else None
         publisher = share.publisher_of(settings.publisher, settings.base_url, logo, cards.LOGO_SIZE)
+        found = self.image(article)
+        image: str | dict[str, Any] | None = found.url if found else None
+        if found and article.picture is not None:
+            image = share.image_object(found.url, found.size, article.image_caption, article.image_credit)
+        authors = [share.person(name, self.p.author_page(name)) for name in article.authors]
         data = share.news_article(article, self.p.absolute(article.url), settings.language, publisher,
-                                  self.card(article))
+                                  image, authors)
         return share.json_ld(data)
 
 
@@ -122,6 +151,8 @@ class Publisher:
         sections = getattr(nav, "terms", {}).get("section", [])
         ordered = getattr(nav, "ordered", None) or sorted(site.articles, key=lambda a: a.sort_key, reverse=True)
         self.feeds = feeds.plan_feeds(self.settings.title, ordered, sections, self.settings.feed_size)
+        self.author_pages = {t.key: t.path for t in getattr(nav, "terms", {}).get("authors", [])}
+        self.media_cache = cache / "media" if cache is not None else media.default_cache()
         self.feed_paths = {f.page: f for f in self.feeds}
         self.sitemap: list[feeds.SitemapEntry] = []
         # set by an incremental build: cards unchanged since the previous build are linked from it
@@ -129,6 +160,11 @@ class Publisher:
         self.state: incremental.OutState | None = None
         self._site_card_size: tuple[int, int] | None = None
         renderer.env.globals.update(share=Share(self), feed_links=self.feed_links)
+
+    def author_page(self, name: str) -> str | None:
+        """The absolute address of an author's page on the site."""
+        path = self.author_pages.get(term_key(name))
+        return self.absolute(path) if path else None
 
     def own_static(self, rel: str) -> bool:
         """Does the site's static/ folder bring this file itself?"""
@@ -179,6 +215,9 @@ class Publisher:
         self.write_redirects(output)
         with timings.span("share cards"):
             self.write_cards(output)
+        with timings.span("images"):
+            self.report.images = media.write(self.site.images, self.site.root, output, self.media_cache,
+                                             self.previous, self.state)
         self.write_feeds(output)
         for path, text in feeds.sitemap_files(self.sitemap, self.absolute):
             output.write(path, text)
@@ -197,9 +236,20 @@ class Publisher:
         settings = self.settings
         for feed in self.feeds:
             text = feeds.atom_feed(feed, self.absolute, settings.language, settings.publisher,
-                                   settings.description, share.description)
+                                   settings.description, share.description, self.feed_content)
             output.write(feed.path, text)
             self.report.feeds += 1
+
+    def feed_content(self, article: Article) -> str:
+        """An article's text for feeds: its lead image, then its body, images at absolute addresses."""
+        body = str(media.body_html(article, self.absolute))
+        if article.picture is None:
+            return body
+        alt = article.image_alt
+        figure = f"<figure>{media.img_html(article.picture, self.absolute, alt, lazy=False)}"
+        caption = " — ".join(filter(None, (article.image_caption, article.image_credit)))
+        figure += f"<figcaption>{escape(caption)}</figcaption></figure>\n" if caption else "</figure>\n"
+        return figure + body
 
     def write_cards(self, output: Output) -> None:
         """Every article's card (drawn, or reused from the cache) unless `cards: false`, the site's card
@@ -207,7 +257,9 @@ class Publisher:
         if self.fonts is None:
             return
         started = time.perf_counter()
-        articles = sorted(self.site.articles, key=lambda a: a.url) if self.settings.cards else []
+        # an article with a lead image is shared with that picture: it needs no card
+        articles = sorted((a for a in self.site.articles if a.picture is None), key=lambda a: a.url) \
+            if self.settings.cards else []
         jobs = [(card_path(a), self.card_text(a)) for a in articles]
         if not self.own_static(SITE_CARD):
             jobs.append((SITE_CARD, self.site_card_text()))

@@ -15,9 +15,10 @@ from babel.dates import format_date, format_time
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from . import media
 from .arabic import arabic_digits, language_direction
 from .config import Settings
-from .content import Article, date_iso
+from .content import Article, Picture, date_iso
 from .share import deep_links
 
 THEME = Path(__file__).parent / "theme"
@@ -130,20 +131,29 @@ class Renderer:
         """Render one page to HTML text."""
         here = page.path
         context = dict(page.data)
+        # the 404 page is served at any depth, so its links must be absolute
+        url = self.urls.absolute if page.data.get("absolute_links") else self._url_helper(here)
         context.update(
             page=page,
-            # the 404 page is served at any depth, so its links must be absolute
-            url=self.urls.absolute if page.data.get("absolute_links") else self._url_helper(here),
+            url=url,
             absolute=self.urls.absolute,
             article_url=lambda a: self.urls.href(a.url, here),
             format_date=self.format_date,
             hijri_date=self.hijri_date,
+            article_body=lambda a: media.body_html(a, url),
+            picture=lambda p, alt="", **options: _picture(p, url, alt, **options),
+            image_origins=lambda: media.origins([page.data.get("article"), *page.data.get("articles", ())]),
         )
         html = self.env.get_template(page.template).render(context)
         return minify(html) if self.settings.minify else html
 
     def _url_helper(self, here: str) -> Callable[[str], str]:
         return lambda target: self.urls.href(target, here)
+
+
+def _picture(picture: Picture | None, url: Callable[[str], str], alt: str, **options: Any) -> str:
+    """Template helper: an <img> for a picture (see media.img_html), nothing for None."""
+    return media.img_html(picture, url, alt, **options) if picture is not None else ""
 
 
 def article_page(article: Article, nav: dict[str, Any]) -> Page:

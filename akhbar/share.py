@@ -38,11 +38,19 @@ def og_locale(language: str) -> str:
 
 
 def news_article(article: Article, canonical: str, language: str, publisher: dict[str, Any],
-                 image: str | None) -> dict[str, Any] | None:
-    """schema.org NewsArticle for an article page; None for an undated article (no date is invented)."""
+                 image: str | dict[str, Any] | None, authors: list[dict[str, Any]] | None = None,
+                 ) -> dict[str, Any] | None:
+    """schema.org NewsArticle for an article page; None for an undated article (no date is invented).
+
+    `image` is an address (the share card) or an ImageObject (the article's own picture); `authors`
+    are Person nodes (one is given alone, several as a list); without them the source is the author.
+    """
     if article.date is None:
         return None
     published = w3c_date(article.date)  # a time without a zone is given as its date: no zone is invented
+    author: Any = {"@type": "Organization", "name": article.source or publisher["name"]}
+    if authors:
+        author = authors[0] if len(authors) == 1 else authors
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -50,10 +58,10 @@ def news_article(article: Article, canonical: str, language: str, publisher: dic
         "description": description(article),
         "inLanguage": article.lang or language,
         "datePublished": published,
-        "dateModified": published,
+        "dateModified": w3c_date(article.updated) if article.updated else published,
         "url": canonical,
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
-        "author": {"@type": "Organization", "name": article.source or publisher["name"]},
+        "author": author,
         "publisher": publisher,
     }
     if image:
@@ -68,6 +76,26 @@ def news_article(article: Article, canonical: str, language: str, publisher: dic
         data["keywords"] = list(article.tags)
     if article.source_url:
         data["isBasedOn"] = article.source_url
+    return data
+
+
+def person(name: str, url: str | None = None) -> dict[str, Any]:
+    """A schema.org Person, with the address of their page on the site when there is one."""
+    data: dict[str, Any] = {"@type": "Person", "name": name}
+    if url:
+        data["url"] = url
+    return data
+
+
+def image_object(url: str, size: tuple[int, int] | None, caption: str, credit: str) -> dict[str, Any]:
+    """A schema.org ImageObject for an article's own picture."""
+    data: dict[str, Any] = {"@type": "ImageObject", "url": url}
+    if size:
+        data["width"], data["height"] = size
+    if caption:
+        data["caption"] = caption
+    if credit:
+        data["creditText"] = credit
     return data
 
 

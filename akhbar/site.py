@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import aliases, collections, incremental, links, publishing, search, timings, workers
+from . import aliases, collections, incremental, links, media, publishing, search, timings, workers
 from .config import Settings, load_settings
 from .content import ARTICLE_SUFFIXES, LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
 from .output import Output
@@ -32,6 +32,7 @@ class Site:
     unresolved: list[links.Unresolved]
     problems: Problems
     redirects: list[aliases.Redirect] = field(default_factory=list)  # old addresses (front matter aliases)
+    images: media.Media = field(default_factory=media.Media)  # the image files the site publishes
 
 
 @dataclass
@@ -202,6 +203,8 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
         settings = dataclasses.replace(settings, search=search)
     assign_urls(settings, articles, problems)
     apply_labels(settings, articles)
+    with timings.span("check images"):
+        images = media.attach(root, articles, problems, incremental.state_dir(root) if cached else None)
     for article in articles:
         if article.date is None:
             problems.warning(article.path, article.line_of("date"),
@@ -209,7 +212,7 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
                              "add a line such as 'date: 2017-09-17' to the front matter")
     with timings.span("resolve see-also links"):
         unresolved = links.resolve(articles, problems)
-    site = Site(root, settings, articles, unresolved, problems)
+    site = Site(root, settings, articles, unresolved, problems, images=images)
     site.redirects = aliases.check(settings, articles, problems)
     if problems.errors:
         raise SiteError(problems)

@@ -53,7 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from akhbar.arabic import headline_key  # noqa: E402
-from akhbar.content import SEE_ALSO_MARKER, is_subheadline, parse_dateline  # noqa: E402
+from akhbar.content import SEE_ALSO_MARKER, is_subheadline  # noqa: E402
+from akhbar.datelines import read_dateline  # noqa: E402
 
 SHARED = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
@@ -227,8 +228,8 @@ def parse_seed(text: str) -> Parsed:
             lines = []
     parsed = Parsed(title=blocks[0] if blocks else "")
     rest = blocks[1:]
-    if len(rest) > 1 and (dateline := parse_dateline(rest[0])):
-        parsed.place = dateline[0]
+    if len(rest) > 1 and (dateline := read_dateline(rest[0])):
+        parsed.place = dateline.place
         rest = rest[1:]
     parts: list[str] = []
     paragraph = 0

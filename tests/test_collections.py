@@ -102,6 +102,31 @@ def test_small_site_pages_breadcrumbs_and_neighbours(make_site, tmp_path: Path) 
     assert '<time datetime="2018-02-06">' in feb
 
 
+def test_authors_have_an_index_and_a_page_each_with_spellings_merged(make_site, tmp_path: Path) -> None:
+    root = make_site({
+        "site.yaml": "title: t\nbase_url: https://e.org/\n",
+        "content/a.md": "---\ntitle: أ\ndate: 2018-01-05\nauthor: [نور عماشة, فيصل الحربي]\n---\nنص.\n",
+        "content/b.md": "---\ntitle: ب\ndate: 2018-02-05\nauthor: نور عمَاشة\n---\nنص.\n",  # with a fatha
+        "content/c.txt": "---\ndate: 2018-02-06\n---\nج\n\nدبي - نور عماشة\n\nنص.\n",  # from the dateline
+        "content/d.md": "---\ntitle: د\ndate: 2018-02-07\nauthor: فيصل الحربي، نور عماشة\n---\nنص.\n",
+    })
+    out = tmp_path / "out"
+    pipeline.build(pipeline.load(root), out)
+    assert sorted(p.name for p in (out / "authors").iterdir()) == ["index.html", "فيصل-الحربي", "نور-عماشة"]
+    index = (out / "authors/index.html").read_text(encoding="utf-8")
+    assert "<h1>الكتّاب</h1>" in index
+    assert '<bdi>نور عماشة</bdi></a> <span class="n">(4)</span>' in index
+    assert '<bdi>فيصل الحربي</bdi></a> <span class="n">(2)</span>' in index
+    person = (out / "authors/نور-عماشة/index.html").read_text(encoding="utf-8")
+    assert [t for t in ("أ", "ب", "ج", "د") if f">{t}</a>" in person] == ["أ", "ب", "ج", "د"]
+    assert "الكتّاب" in (out / "index.html").read_text(encoding="utf-8")  # in the menu
+    d = unquote((out / "articles/d/index.html").read_text(encoding="utf-8"))
+    byline = re.search(r'<span class="authors">(.*?)</span>', d).group(1)  # type: ignore[union-attr]
+    assert re.findall(r"<bdi>(.*?)</bdi>", byline) == ["فيصل الحربي", "نور عماشة"]  # the article's order
+    assert byline.startswith("بقلم ") and "</a> و<a" in byline
+    assert 'href="../../authors/فيصل-الحربي/index.html" rel="author"' in byline
+
+
 def test_sample_2k_every_article_in_exactly_one_month_page_of_its_month(
         sample_2k_site: pipeline.Site, sample_2k_public: Path) -> None:
     seen: Counter[str] = Counter()

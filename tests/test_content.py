@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from akhbar.content import check_slug, parse_article, parse_date, parse_dateline
+from akhbar.content import check_slug, parse_article, parse_date
 from akhbar.problems import Problems
 from tests.tools import REPO_ROOT
 
@@ -123,20 +123,6 @@ def test_unsafe_slugs_are_refused(slug: str) -> None:
     assert check_slug(slug)
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("موسكو-سانا", ("موسكو", "سانا")),
-        ("دبي ـ العربية.نت", ("دبي", "العربية.نت")),
-        ("برلين - د ب أ", ("برلين", "د ب أ")),
-        ("أبوظبي - سكاي نيوز عربية", ("أبوظبي", "سكاي نيوز عربية")),
-        ("هذه فقرة طويلة - فيها شرطة لكنها تنتهي بنقطة.", None),
-    ],
-)
-def test_datelines(line: str, expected: tuple[str, str] | None) -> None:
-    assert parse_dateline(line) == expected
-
-
 def test_utf8_bom_crlf_and_nfd_are_read_as_text() -> None:
     text = "\ufeffعنوان\r\n\r\nفقرة\u0627\u0653.\r\n"
     article, problems = parse("content/a.txt", text)
@@ -152,3 +138,178 @@ def test_utf16_file_is_read_with_a_warning() -> None:
     assert warning.format() == (
         "content/a.txt:1: warning: the file is UTF-16; it was read, but UTF-8 is expected "
         "(convert it with: iconv -f UTF-16 -t UTF-8)")
+
+
+# ---------------------------------------------------------------- newsroom keys: author, image*, updated
+
+
+def front(lines: str, body: str = "نص الخبر.\n") -> str:
+    return f"---\ntitle: عنوان\ndate: 2018-03-01\n{lines}---\n{body}"
+
+
+def messages(problems: Problems) -> list[str]:
+    return [p.format() for p in problems.errors]
+
+
+@pytest.mark.parametrize(
+    ("value", "authors"),
+    [
+        ("أحمد الريدي", ("أحمد الريدي",)),
+        ("أحمد الريدي، فيصل الحربي", ("أحمد الريدي", "فيصل الحربي")),
+        ("[أحمد الريدي, فيصل الحربي, أحمد الريدي]", ("أحمد الريدي", "فيصل الحربي")),
+        ('"<b>محرر</b>"', ("<b>محرر</b>",)),  # text; escaped wherever it is shown
+        ('""', ()),
+    ],
+)
+def test_author_is_a_name_or_a_list_of_names(value: str, authors: tuple[str, ...]) -> None:
+    article, problems = parse("content/a.md", front(f"author: {value}\n"))
+    assert not problems.items
+    assert article.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("{name: أحمد}", "content/a.md:4: error: 'author' must be a name or a list of names "
+                        "(such as author: أحمد الريدي, or author: [أحمد الريدي, فيصل الحربي])"),
+        ("[أحمد, {name: فيصل}]", "content/a.md:4: error: every item of 'author' must be text"),
+        ("x" * 101, "content/a.md:4: error: the author's name is 101 characters long; names are at most 100 "
+                    "(put one name per item, such as author: [أحمد الريدي, فيصل الحربي])"),
+    ],
+)
+def test_bad_author_values_are_errors_at_their_line(value: str, message: str) -> None:
+    article, problems = parse("content/a.md", front(f"author: {value}\n"))
+    assert article is None
+    assert messages(problems) == [message]
+
+
+@pytest.mark.parametrize(
+    ("value", "src"),
+    [
+        ("photo.jpg", "photo.jpg"),
+        ("../images/photo.jpg", "../images/photo.jpg"),
+        ("/images/photo.jpg", "/images/photo.jpg"),
+        ("https://images.example.org/2018/photo.jpg", "https://images.example.org/2018/photo.jpg"),
+    ],
+)
+def test_image_is_a_file_path_or_an_https_address(value: str, src: str) -> None:
+    article, problems = parse("content/a.md", front(f"image: {value}\nimage_alt: وصف\nimage_caption: تعليق\n"
+                                                    "image_credit: رويترز\n"))
+    assert not problems.items
+    assert article.image is not None and (article.image.src, article.image.line) == (src, 4)
+    assert (article.image_alt, article.image_caption, article.image_credit) == ("وصف", "تعليق", "رويترز")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("http://example.org/photo.jpg", "the image 'http://example.org/photo.jpg' is an http:// address; pages do "
+         "not load insecure images (use its https:// address, or save the image beside the article and give its "
+         "file name)"),
+        ("javascript:alert(1)", "the image address starts with 'javascript:'; javascript: images are refused (save "
+         "the image as a file beside the article and give its file name, or give an https:// address)"),
+        ('"data:image/png;base64,iVBORw0KGgo="', "the image address starts with 'data:'; data: images are refused "
+         "(save the image as a file beside the article and give its file name, or give an https:// address)"),
+        ("//cdn.example.org/photo.jpg", "the image '//cdn.example.org/photo.jpg' has no https: in front (write "
+         "https://cdn.example.org/photo.jpg, or give the file's path inside content/)"),
+        ('"images\\\\photo.jpg"', "the image path 'images\\photo.jpg' is written the Windows way (use '/' between "
+         "folders, relative to the article or to content/ (such as /images/photo.jpg))"),
+        ('"https://exa mple.org/x.jpg"', "'https://exa mple.org/x.jpg' is not a web address (write it like "
+         "https://www.example.com/photo.jpg)"),
+        ("[a.jpg, b.jpg]", "'image' must be text, not a list or mapping (write the text after the key, in quotes "
+         "if it starts with '[', '{' or '-')"),
+    ],
+)
+def test_bad_image_values_are_errors_at_their_line(value: str, message: str) -> None:
+    article, problems = parse("content/a.md", front(f"image: {value}\n"))
+    assert article is None
+    assert messages(problems) == [f"content/a.md:4: error: {message}"]
+
+
+@pytest.mark.parametrize("key", ["image_alt", "image_caption", "image_credit"])
+def test_image_text_keys_need_an_image_and_must_be_text(key: str) -> None:
+    article, problems = parse("content/a.md", front(f"{key}: نص\n"))
+    assert article is None
+    assert messages(problems) == [f"content/a.md:4: error: '{key}' is given but the article has no 'image:' "
+                                  "(add image: with the picture's file name, or remove this line)"]
+    article, problems = parse("content/a.md", front(f"image: a.jpg\n{key}: [نص, آخر]\n"))
+    assert article is None
+    assert messages(problems) == [f"content/a.md:5: error: '{key}' must be text, not a list or mapping (write the "
+                                  "text after the key, in quotes if it starts with '[', '{' or '-')"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2018-03-02", date(2018, 3, 2)),
+        ("٢٠١٨-٠٣-٠٢", date(2018, 3, 2)),
+        ("2018-03-02T09:15", datetime(2018, 3, 2, 9, 15)),
+        ("2018-03-02T09:15:00+03:00", datetime(2018, 3, 2, 9, 15, tzinfo=timezone(timedelta(hours=3)))),
+        ("2018-03-01T00:00:00Z", datetime(2018, 3, 1, tzinfo=UTC)),  # the same day as the date: not before it
+    ],
+)
+def test_updated_takes_the_forms_of_date(value: str, expected: date) -> None:
+    article, problems = parse("content/a.md", front(f"updated: '{value}'\n"))
+    assert not problems.items
+    assert article.updated == expected
+
+
+def test_an_update_dated_by_its_day_alone_may_fall_on_the_publication_day() -> None:
+    text = "---\ntitle: عنوان\ndate: 2018-03-05T10:00:00+03:00\nupdated: 2018-03-05\n---\nنص.\n"
+    article, problems = parse("content/a.md", text)
+    assert not problems.items and article.updated == date(2018, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("أمس", "'أمس' is not a date; write it like 2017-09-17 or 2017-09-17T14:30:00"),
+        ("2018-02-30", "2018-02-30 is not a real date (check the month, day and time)"),
+        ("[2018, 3, 2]", "updated must look like 2017-09-17 or 2017-09-17T14:30:00"),
+        ("2018-02-27", "the article was updated (2018-02-27) before it was published (2018-03-01) "
+         "(check both dates; 'updated' is the later one)"),
+    ],
+)
+def test_bad_updated_values_are_errors_at_their_line(value: str, message: str) -> None:
+    article, problems = parse("content/a.md", front(f"updated: {value}\n"))
+    assert article is None
+    assert messages(problems) == [f"content/a.md:4: error: {message}"]
+
+
+@pytest.mark.parametrize(("typo", "key"), [("autor", "author"), ("image_captoin", "image_caption"),
+                                           ("imge", "image"), ("updaed", "updated"), ("image_credits", "image_credit")])
+def test_misspelt_newsroom_keys_get_a_suggestion(typo: str, key: str) -> None:
+    article, problems = parse("content/a.md", front(f"{typo}: x\n"))
+    assert messages(problems) == [f"content/a.md:4: error: unknown front-matter key '{typo}' (did you mean '{key}'?)"]
+
+
+def test_markdown_images_are_noted_with_their_lines_and_left_as_placeholders() -> None:
+    body = "فقرة أولى\nتمتد على سطرين ![خريطة *المنطقة*](maps/area.png \"العنوان\").\n\n![](/images/x.jpg)\n"
+    article, problems = parse("content/a.md", front("", body))
+    assert not problems.items
+    assert [(i.src, i.line, i.alt, i.title, i.block) for i in article.images] == [
+        ("maps/area.png", 6, "خريطة المنطقة", "العنوان", 1), ("/images/x.jpg", 8, "", "", 2)]
+    assert '<img data-image="0">' in article.body_html and '<img data-image="1">' in article.body_html
+    assert "src=" not in article.body_html
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("http://example.org/a.png", "the image 'http://example.org/a.png' is an http:// address; pages do not "
+         "load insecure images (use its https:// address, or save the image beside the article and give its file "
+         "name)"),
+        ("data:image/png;base64,iVBORw0KGgo=", "the image address starts with 'data:'; data: images are refused "
+         "(save the image as a file beside the article and give its file name, or give an https:// address)"),
+    ],
+)
+def test_markdown_images_with_refused_addresses_are_errors_at_their_line(src: str, message: str) -> None:
+    article, problems = parse("content/a.md", front("", f"فقرة.\n\nنص ![صورة]({src}) نص.\n"))
+    assert article is None
+    assert messages(problems) == [f"content/a.md:7: error: {message}"]
+
+
+def test_a_javascript_image_in_markdown_is_never_made() -> None:
+    article, problems = parse("content/a.md", front("", "![x](javascript:alert(1))\n"))
+    assert not problems.items and not article.images
+    assert "<img" not in article.body_html

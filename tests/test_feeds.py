@@ -213,3 +213,46 @@ def test_sitemaps_are_also_split_before_50_mib() -> None:
     parts = [text for name, text in files.items() if name != "sitemap.xml"]
     assert len(parts) >= 3 and all(len(t.encode()) <= one // 3 for t in parts)
     assert sum(t.count("<url>") for t in parts) == 1_000
+
+
+def test_entries_name_their_authors_and_update_time(make_site) -> None:  # type: ignore[no-untyped-def]
+    feedparser = feedparser_or_skip()
+    root = make_site({
+        "site.yaml": f"title: أرشيف\nbase_url: {BASE}\n",
+        "content/a.md": article("خبر محدث", 5, extra="author: [أحمد الريدي, فيصل الحربي]\n"
+                                "updated: 2018-03-20T08:00:00+03:00\n"),
+        "content/b.md": article("خبر بلا كاتب", 8),
+        "content/c.txt": "---\ndate: 2018-03-07\n---\nخبر من مراسل\n\nالعربية.نت - إسلام سيف\n\nنص الخبر.\n",
+    })
+    out = root.parent / "public"
+    pipeline.build(pipeline.load(root), out, cache=root.parent / "cache")
+    parsed = feedparser.parse(str(out / "feed.xml"))
+    assert not parsed.bozo
+    entries = {e.title: e for e in parsed.entries}
+    assert [a["name"] for a in entries["خبر محدث"].authors] == ["أحمد الريدي", "فيصل الحربي"]
+    assert entries["خبر محدث"].updated == "2018-03-20T08:00:00+03:00"
+    assert entries["خبر محدث"].published == "2018-03-05T10:00:00-00:00"
+    assert [a["name"] for a in entries["خبر من مراسل"].authors] == ["إسلام سيف"]  # from the dateline
+    assert [a["name"] for a in entries["خبر بلا كاتب"].authors] == ["سانا"]  # the source, as before
+    assert entries["خبر بلا كاتب"].updated == entries["خبر بلا كاتب"].published
+    assert parsed.feed.updated == "2018-03-20T08:00:00+03:00"  # the latest change, not the newest entry
+
+
+def test_feed_content_shows_the_lead_image_at_an_absolute_address(make_site) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image
+
+    feedparser = feedparser_or_skip()
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 120, 60)).save(buffer, "PNG")
+    root = make_site({"site.yaml": f"title: أرشيف\nbase_url: {BASE}\n",
+                      "content/a.md": article("خبر مصور", 5, extra="image: a.png\nimage_caption: تعليق\n"),
+                      "content/a.png": buffer.getvalue()})
+    out = root.parent / "public"
+    pipeline.build(pipeline.load(root), out, cache=root.parent / "cache")
+    [entry] = feedparser.parse(str(out / "feed.xml")).entries
+    html = entry.content[0].value
+    [src] = re.findall(r'src="([^"]+)"', html)
+    assert src.startswith(BASE + "media/") and (out / src[len(BASE):]).is_file()
+    assert "<figcaption>تعليق</figcaption>" in html

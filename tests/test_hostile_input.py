@@ -409,6 +409,7 @@ def injection(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 MARKUP = "articles/markup-fields/index.html"
 SCRAPED = "articles/scraped-markup/index.html"
+PICTURED = "articles/pictured-markup/index.html"  # image, image_alt, image_caption, image_credit; a body image
 
 
 def test_the_injection_site_has_every_kind_of_page(injection: Path) -> None:
@@ -444,10 +445,20 @@ def test_markup_in_every_field_is_shown_as_text(injection: Path) -> None:
     assert '<script>alert("body")</script>' in paragraphs
     assert "<img src=x onerror=alert(1)>" in paragraphs
     assert '</script><script>alert("code")</script>' in page.texts["code"]
+    assert page.texts[".authors"] == ["بقلم <script>alert('author')</script> و\"><svg onload=alert(1)>"]
+    assert page.texts[".updated"] == ["حُدّث في 18 سبتمبر 2017 10:00"]
+    pictured = read_page(injection, PICTURED)
+    assert pictured.texts[".caption"] == ["<script>alert('caption')</script> تعليق ]]>"]
+    assert pictured.texts[".credit"] == ["مصدر الصورة: <b onmouseover=alert(1)>مصور</b>"]
+    images = [values for tag, values in pictured.elements if tag == "img"]
+    assert [(i["alt"], i.get("title")) for i in images] == [
+        ("\"><img src=x onerror=alert('alt')>", None), ("<script>alert('alt2')</script>", '" onerror="alert(1)')]
+    assert all(re.fullmatch(r"\.\./\.\./media/[0-9a-f]{20}\.png", i["src"] or "") for i in images)  # no file name
     scraped = read_page(injection, SCRAPED)
     assert scraped.texts["h1"] == [TXT_TITLE]
     assert TITLE in scraped.texts[".see-also"][0]  # resolved by headline, shown as text
-    assert scraped.texts[".source"] == ["المصدر: <img/src=x/onerror=alert(3)>"]
+    # markup is no agency: the dateline is kept as text and files nothing under sources/
+    assert scraped.texts[".dateline"] == ["دمشق-<img/src=x/onerror=alert(3)>"] and ".source" not in scraped.texts
 
 
 def test_jinja_syntax_in_content_is_not_evaluated(injection: Path) -> None:

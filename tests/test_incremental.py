@@ -389,3 +389,59 @@ def test_only_the_search_bundle_holding_an_edited_article_is_indexed_again(
     indexed.clear()
     assert not incremental_build(root, inc).search_indexed and indexed == []
     assert_same_as_clean(root, inc)
+
+
+# ---------------------------------------------------------------- images
+
+
+def png(width: int, height: int, color: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "PNG")
+    return out.getvalue()
+
+
+IMAGE_FILES = {
+    **FILES,
+    "content/h.md": "---\ntitle: خبر مصور\ndate: 2020-03-01\nsection: سياسة\nimage: pics/h.png\n"
+                    "image_caption: تعليق\n---\nنص.\n\n![خريطة](/pics/map.png)\n",
+    "content/pics/h.png": png(1200, 600, (200, 30, 30)),
+    "content/pics/map.png": png(600, 300, (30, 30, 200)),
+}
+
+
+def add_image(root: Path) -> None:
+    (root / "content/pics/new.png").write_bytes(png(700, 400, (30, 160, 30)))
+    edit(root / "content/d.md", "section: سياسة\n", "section: سياسة\nimage: pics/new.png\n")
+
+
+def replace_image(root: Path) -> None:
+    (root / "content/pics/h.png").write_bytes(png(1000, 1000, (90, 90, 0)))  # the article file is unchanged
+
+
+def replace_body_image_same_size(root: Path) -> None:
+    (root / "content/pics/map.png").write_bytes(png(600, 300, (0, 90, 90)))
+
+
+def remove_image(root: Path) -> None:
+    edit(root / "content/h.md", "image: pics/h.png\nimage_caption: تعليق\n", "")
+    (root / "content/pics/h.png").unlink()
+
+
+IMAGE_CHANGES = [add_image, replace_image, replace_body_image_same_size, remove_image]
+
+
+@pytest.mark.parametrize("change", IMAGE_CHANGES, ids=[c.__name__ for c in IMAGE_CHANGES])
+def test_incremental_equals_clean_after_image_changes(change: Change, make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"site.yaml": SITE_YAML, **IMAGE_FILES})
+    inc = tmp_path / "inc"
+    incremental_build(root, inc)
+    before = {p.name for p in (inc / "media").iterdir()}
+    change(root)
+    incremental_build(root, inc)
+    assert_same_as_clean(root, inc)
+    after = {p.name for p in (inc / "media").iterdir()} if (inc / "media").exists() else set()
+    assert before != after  # the changed image has a new address: no reader's cache shows the old one

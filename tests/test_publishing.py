@@ -120,6 +120,81 @@ def test_news_article_json_ld_names_headline_dates_place_source_and_publisher(sm
     assert data["isBasedOn"] == "https://sana.sy/?p=1"
 
 
+NEWSROOM = """\
+---
+title: قمة في الرياض
+date: 2018-03-01T09:00:00+03:00
+updated: 2018-03-02T18:30:00+03:00
+author: [أحمد الريدي, فيصل الحربي]
+source: العربية.نت
+image: summit.jpg
+image_alt: القادة في القاعة
+image_caption: صورة جماعية للقادة
+image_credit: واس
+---
+افتتحت القمة أعمالها.
+"""
+
+
+def expanded_and_checked(data: dict[str, Any], where: str) -> list[str]:
+    """Validate JSON-LD as tests/test_judges.py does: PyLD expansion and rdflib's schema.org terms."""
+    try:
+        from pyld import jsonld
+        from rdflib.namespace import SDO
+    except ImportError:
+        tools.require(None, "PyLD and rdflib are missing: run `make venv` (pip install -e '.[test]')")
+    from tests.test_judges import NEWS_ARTICLE, check_node
+
+    def loader(url: str, options: Any = None) -> dict[str, Any]:
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": {"@context": {"@vocab": "http://schema.org/"}}}
+
+    expanded = jsonld.expand(data, {"documentLoader": loader})
+    assert expanded and expanded[0]["@type"] == ["http://schema.org/NewsArticle"]
+    errors: list[str] = []
+    check_node(data, where, set(SDO.__annotations__), errors)
+    errors += [f"{where}: no {key}" for key in NEWS_ARTICLE if not data.get(key)]
+    return errors
+
+
+def test_news_article_json_ld_names_authors_image_and_date_modified(make_site: MakeSite) -> None:
+    root = make_site({"site.yaml": SITE_YAML, "content/summit.md": NEWSROOM, "content/strikes.md": DATED})
+    (root / "content/summit.jpg").write_bytes(_jpeg(1800, 1200))
+    build(root)
+    out = root.parent / "public"
+    [data] = json_ld(out / "articles/summit/index.html")
+    assert expanded_and_checked(data, "summit") == []
+    assert [a["@type"] for a in data["author"]] == ["Person", "Person"]
+    assert [a["name"] for a in data["author"]] == ["أحمد الريدي", "فيصل الحربي"]
+    for person in data["author"]:
+        page = person["url"][len(BASE):]
+        assert (out / unquote(page)).is_file() and person["name"] in (out / unquote(page)).read_text()
+    assert data["datePublished"] == "2018-03-01T09:00:00+03:00"
+    assert data["dateModified"] == "2018-03-02T18:30:00+03:00"
+    [image] = data["image"]
+    assert image["@type"] == "ImageObject" and (image["width"], image["height"]) == (1600, 1067)
+    assert (image["caption"], image["creditText"]) == ("صورة جماعية للقادة", "واس")
+    assert (out / image["url"][len(BASE):]).is_file()
+    meta = metas(out / "articles/summit/index.html")
+    assert meta["og:image"] == [image["url"]] and meta["twitter:image"] == [image["url"]]
+    assert meta["article:modified_time"] == ["2018-03-02T18:30:00+03:00"]
+    assert meta["article:author"] == ["أحمد الريدي", "فيصل الحربي"]
+    [other] = json_ld(out / "articles/strikes/index.html")  # one author is a Person alone; none: the source
+    assert other["author"] == {"@type": "Organization", "name": "سانا"}
+    (root / "content/summit.md").write_text(NEWSROOM.replace("[أحمد الريدي, فيصل الحربي]", "أحمد الريدي"))
+    build(root)
+    [data] = json_ld(out / "articles/summit/index.html")
+    assert data["author"]["@type"] == "Person" and data["author"]["name"] == "أحمد الريدي"
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def test_undated_article_has_no_news_article_block(small: Path) -> None:
     assert json_ld(small / "articles/undated/index.html") == []
     assert "og:title" in metas(small / "articles/undated/index.html")

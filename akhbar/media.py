@@ -1,0 +1,481 @@
+"""Images: found and checked while loading, resized with Pillow, written into the site, shown as <img>.
+
+An article's images are its front matter's `image:` (the lead image) and its Markdown images.
+A local image is a file beside the article (`photo.jpg`, `../shared/map.png`) or, with a leading
+'/', anywhere under content/ (`/images/map.png`). Each file is read once per build: its bytes are
+hashed, and Pillow reads its format and size (a file seen for the first time is decoded whole, so
+a damaged one is reported while loading; what was found is kept in the build cache by hash).
+
+Published addresses hold the hash of the file's bytes, so they never collide and never go stale:
+
+    media/<hash>.jpg          the file as it is (at most WIDTHS[-1] pixels wide)
+    media/<hash>-960.jpg      resized to 960 pixels wide (EXIF orientation applied, metadata dropped)
+
+Widths are WIDTHS, never wider than the original; an original wider than the largest is not
+published. Animated images, and files that are small already (at most WIDTHS[-1] pixels wide and
+SMALL_BYTES: drawings, charts, palette PNGs, which resizing would only make larger), are published
+as they are, in one size. Resized files are kept in the user's cache
+($XDG_CACHE_HOME/akhbar/media/) under a hash of their source and size, so rebuilds do not redo them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import os
+import pickle
+import posixpath
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup, escape
+
+from . import incremental, workers
+from .content import IMAGE_PLACEHOLDER, Article, ImageRef, Picture, Variant
+from .output import Output, store_file
+from .problems import Problems
+
+FOLDER = "media"
+WIDTHS = (480, 960, 1600)
+SMALLER_BY = 0.9  # a resized width is made only when at most this share of the original's
+SMALL_BYTES = 64_000
+FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "GIF": ("gif", "image/gif"),
+           "WEBP": ("webp", "image/webp")}
+MAX_BYTES = 50_000_000
+MAX_PIXELS = 100_000_000
+JPEG_QUALITY = 82
+WEBP_QUALITY = 80
+VERSION = "2"  # part of every resized file's cache key: change it when resizing makes other bytes
+# Sizes the theme shows images at: the article's column (42rem, see site.css) or the whole phone.
+BODY_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+_ORIENTATION = 0x0112
+_SIDEWAYS = (5, 6, 7, 8)
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What reading an image file found."""
+
+    format: str
+    width: int  # as shown: EXIF orientation applied
+    height: int
+    animated: bool = False
+    size: int = 0  # bytes
+
+
+@dataclass
+class Media:
+    """Every local image file the site publishes, by content path, with its bytes' hash and what it is."""
+
+    files: dict[str, tuple[str, ImageInfo]] = field(default_factory=dict)  # content path -> (hash, info)
+    pictures: dict[str, Picture] = field(default_factory=dict)  # content path -> picture
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def local_path(article_path: str, src: str) -> str | None:
+    """The image's path in the site folder ('content/2018/photo.jpg'); None when it leaves content/.
+
+    `src` is relative to the article, or to content/ with a leading '/'; '%20' and friends are
+    decoded, and a '?' or '#' part is ignored.
+    """
+    path = unicodedata.normalize("NFC", unquote(src.split("#", 1)[0].split("?", 1)[0]))
+    joined = "content/" + path.lstrip("/") if path.startswith("/") else posixpath.join(
+        posixpath.dirname(article_path), path)
+    clean = posixpath.normpath(joined)
+    return clean if clean.startswith("content/") and "\0" not in clean else None
+
+
+def _missing_hint(root: Path, rel: str, src: str) -> str:
+    folder = (root / rel).parent
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        names = []
+    folded = {name.casefold(): name for name in reversed(names)}  # 'Photo.JPG' for 'photo.jpg'
+    close = difflib.get_close_matches(posixpath.basename(rel).casefold(), list(folded), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{folded[close[0]]}'?"
+    if src.startswith("/"):
+        return "a path starting with '/' is looked up in content/: put the file there or correct the path"
+    return "put the file beside the article, or write its path inside content/ with a leading '/'"
+
+
+def read_image(data: bytes) -> ImageInfo:
+    """Decode an image whole and say what it is; raise ValueError in words for the editor."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS decides
+            image = Image.open(io.BytesIO(data))
+        with image:
+            kind = image.format or ""
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(f"the image is {width}×{height} pixels; images over "
+                                 f"{MAX_PIXELS // 1_000_000} megapixels are not read")
+            if kind not in FORMATS:
+                raise ValueError(f"the image is in {kind or 'an unknown'} format, which not every browser shows")
+            image.load()
+            frames = getattr(image, "n_frames", 1)
+            orientation = image.getexif().get(_ORIENTATION, 1)
+    except UnidentifiedImageError:
+        raise ValueError("the file is not an image that can be read") from None
+    except Image.DecompressionBombError:
+        raise ValueError(f"the image has more than {MAX_PIXELS // 1_000_000} megapixels; it was not read") from None
+    except (OSError, SyntaxError) as exc:
+        if "truncated" in str(exc).lower():
+            raise ValueError("the image file ends too soon (is it cut short, or half downloaded?)") from None
+        raise ValueError(f"the image could not be read ({exc})") from None
+    if orientation in _SIDEWAYS:
+        width, height = height, width
+    return ImageInfo(kind, width, height, frames > 1, len(data))
+
+
+class InfoCache:
+    """What earlier builds found in image files, by hash of their bytes (in the build cache)."""
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / "media-info.pickle" if folder else None
+        self.old: dict[str, ImageInfo | str] = {}
+        if self.path is not None:
+            try:
+                loaded = pickle.loads(self.path.read_bytes())
+                if isinstance(loaded, tuple) and loaded[0] == _versions():
+                    self.old = loaded[1]
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
+                    TypeError, IndexError):
+                pass
+        self.new: dict[str, ImageInfo | str] = {}
+
+    def info(self, digest: str, data: bytes) -> ImageInfo | str:
+        """The image's info, or why it cannot be read."""
+        found = self.old.get(digest)
+        if found is None:
+            try:
+                found = read_image(data)
+            except ValueError as exc:
+                found = str(exc)
+        self.new[digest] = found
+        return found
+
+    def save(self) -> None:
+        if self.path is not None and self.new.keys() != self.old.keys():
+            try:
+                store_file(self.path, pickle.dumps((_versions(), self.new), protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only cache only costs time
+
+
+def _versions() -> str:
+    import PIL
+
+    return f"{VERSION}:{PIL.__version__}"
+
+
+def _read_file(root: Path, rel: str) -> tuple[bytes | None, str, str]:
+    """(bytes, '', '') or (None, message, hint) for the image file at `rel`."""
+    path = root / rel
+    content = (root / "content").resolve()
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(content):
+            return None, "the image is a link to outside content/; it was not read", \
+                "copy the image into content/ instead of linking to it"
+        if not path.exists():
+            return None, "", ""
+        if not path.is_file():
+            return None, "the image is not a regular file (a folder, a pipe or a device)", \
+                "give the path of an image file"
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, f"the image is {size / 1e6:.1f} MB; images over {MAX_BYTES / 1e6:.0f} MB are not read", \
+                "save it smaller (a news photo needs no more than 2000 pixels across)"
+        return path.read_bytes(), "", ""
+    except OSError as exc:
+        return None, f"the image could not be read: {exc.strerror or exc}", "check that you may read the file"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=10).hexdigest()
+
+
+def variants(digest: str, info: ImageInfo) -> tuple[Variant, ...]:
+    """The sizes an image is published in, narrowest first (see the module's docstring)."""
+    ext = FORMATS[info.format][0]
+    width, height = info.width, info.height
+    original = Variant(f"{FOLDER}/{digest}.{ext}", width, height)
+    if info.animated or (width <= WIDTHS[-1] and info.size <= SMALL_BYTES):
+        return (original,)
+    top = min(width, WIDTHS[-1])
+    out = [Variant(f"{FOLDER}/{digest}-{w}.{ext}", w, max(1, round(height * w / width)), w)
+           for w in WIDTHS if w <= width * SMALLER_BY and w < top]
+    if width <= WIDTHS[-1]:
+        out.append(original)
+    else:
+        out.append(Variant(f"{FOLDER}/{digest}-{top}.{ext}", top, max(1, round(height * top / width)), top))
+    return tuple(out)
+
+
+class Loader:
+    """Reads each referenced image file once, reporting problems at the line that names it."""
+
+    def __init__(self, root: Path, problems: Problems, cache: InfoCache):
+        self.root = root
+        self.problems = problems
+        self.cache = cache
+        self.media = Media()
+        self.failed: dict[str, tuple[str, str]] = {}
+
+    def picture(self, article: Article, ref: ImageRef) -> Picture | None:
+        """The image `ref` names, as it will be published; None (and a problem) when it cannot be."""
+        if ref.src.lower().startswith("https://"):
+            return Picture(ref.src)
+        rel = local_path(article.path, ref.src)
+        if rel is None:
+            self.problems.error(article.path, ref.line, f"the image '{ref.src}' is outside content/",
+                                "copy it into content/, beside the article or in a folder such as content/images/")
+            return None
+        found = self.media.pictures.get(rel)
+        if found is not None:
+            return found
+        failed = self.failed.get(rel) or self._load(rel, ref.src)
+        if failed:
+            self.failed[rel] = failed
+            self.problems.error(article.path, ref.line, *failed)
+            return None
+        return self.media.pictures[rel]
+
+    def _load(self, rel: str, src: str) -> tuple[str, str] | None:
+        data, message, hint = _read_file(self.root, rel)
+        if data is None:
+            return (message, hint) if message else (
+                f"the image file '{src}' was not found (looked for {rel})", _missing_hint(self.root, rel, src))
+        digest = _digest(data)
+        info = self.cache.info(digest, data)
+        if isinstance(info, str):
+            hint = ("save it as JPEG (photographs) or PNG (drawings)" if "format" in info or "megapixels" in info
+                    else "is it damaged, or another kind of file? save it again as JPEG or PNG")
+            return f"{info}: {rel}", hint
+        self.media.files[rel] = (digest, info)
+        sizes = variants(digest, info)
+        self.media.pictures[rel] = Picture(rel, sizes[-1].width, sizes[-1].height, FORMATS[info.format][1], digest,
+                                           sizes)
+        return None
+
+
+def attach(root: Path, articles: Sequence[Article], problems: Problems, state: Path | None) -> Media:
+    """Give every article its pictures (lead and body); report every image that cannot be published.
+
+    `state` is the build cache's folder (None: read every image whole).
+    """
+    cache = InfoCache(state)
+    loader = Loader(root, problems, cache)
+    for article in articles:
+        article.picture = loader.picture(article, article.image) if article.image else None
+        article.pictures = tuple(loader.picture(article, ref) for ref in article.images)
+    cache.save()
+    return loader.media
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def img_html(picture: Picture, href: Callable[[str], str], alt: str, *, sizes: str = BODY_SIZES,
+             lazy: bool = True, priority: bool = False, title: str = "", css_class: str = "") -> Markup:
+    """An <img> for a picture: every size in srcset, its width and height (no layout shift), lazy or not.
+
+    `priority` asks the browser to fetch it first (the lead image, likely the page's largest paint).
+    """
+    attrs: list[tuple[str, str]] = []
+    if picture.remote:
+        attrs.append(("src", picture.src))
+    else:
+        sizes_wide = [v for v in picture.variants if v.width >= 960] or [picture.variants[-1]]
+        attrs.append(("src", href(sizes_wide[0].path)))
+        if len(picture.variants) > 1:
+            attrs.append(("srcset", ", ".join(f"{href(v.path)} {v.width}w" for v in picture.variants)))
+            attrs.append(("sizes", sizes))
+        attrs += [("width", str(picture.width)), ("height", str(picture.height))]
+    attrs.append(("alt", alt))
+    if title:
+        attrs.append(("title", title))
+    if css_class or picture.remote:
+        attrs.append(("class", " ".join(filter(None, (css_class, "remote" if picture.remote else "")))))
+    if lazy:
+        attrs.append(("loading", "lazy"))
+    elif priority:
+        attrs.append(("fetchpriority", "high"))
+    attrs.append(("decoding", "async"))
+    return Markup("<img " + " ".join(f'{name}="{escape(value)}"' for name, value in attrs) + ">")
+
+
+def body_html(article: Article, href: Callable[[str], str]) -> Markup:
+    """The article's body with its images filled in for a page (or a feed: `href` gives absolute addresses).
+
+    The first image is not lazy when it opens the article and there is no lead image.
+    """
+    def image(match: Any) -> str:
+        number = int(match.group(1))
+        ref, picture = article.images[number], article.pictures[number]
+        if picture is None:  # not reached: a site with a broken image does not build
+            return str(escape(ref.alt))
+        eager = number == 0 and article.picture is None and ref.block <= 2
+        return img_html(picture, href, ref.alt, lazy=not eager, title=ref.title)
+
+    return Markup(IMAGE_PLACEHOLDER.sub(image, article.body_html))
+
+
+def origins(articles: Iterable[Article | None]) -> list[str]:
+    """The hosts of the remote images these articles show (for the page's Content-Security-Policy)."""
+    found = set()
+    for article in articles:
+        if article is None:
+            continue
+        for picture in (article.picture, *article.pictures):
+            if picture is not None and picture.remote:
+                parts = urlsplit(picture.src)
+                found.add(f"https://{parts.netloc.lower()}")
+    return sorted(found)
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass
+class MediaReport:
+    resized: int = 0  # made by this build
+    cached: int = 0  # resized by an earlier build, taken from the user's cache
+    reused: int = 0  # linked from the previous site
+    copied: int = 0
+
+
+def default_cache() -> Path:
+    """Where resized images are kept between builds: the user's cache, never the site folder."""
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "akhbar" / "media"
+
+
+@dataclass(frozen=True)
+class _Job:
+    source: str  # content path
+    digest: str
+    variant: Variant
+    format: str
+
+    @property
+    def key(self) -> str:
+        text = f"{_versions()}:{self.digest}:{self.variant.resize}x{self.variant.height}:{self.format}"
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def jobs(media: Media) -> list[_Job]:
+    """One job per published file, in a stable order."""
+    out: dict[str, _Job] = {}
+    for rel in sorted(media.pictures):
+        digest, info = media.files[rel]
+        for variant in media.pictures[rel].variants:
+            out.setdefault(variant.path, _Job(rel, digest, variant, info.format))
+    return sorted(out.values(), key=lambda j: j.variant.path)
+
+
+def resize(data: bytes, width: int, height: int) -> bytes:
+    """The image at width×height: EXIF orientation applied, metadata other than the colour profile dropped."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as opened:
+        kind = opened.format or "PNG"
+        icc = opened.info.get("icc_profile")
+        image = ImageOps.exif_transpose(opened)
+        if image.mode not in ("RGB", "RGBA", "L", "LA") and not (kind == "JPEG" and image.mode == "CMYK"):
+            clear = kind != "JPEG" and (image.mode in ("PA", "RGBa") or "transparency" in image.info)
+            image = image.convert("RGBA" if clear else "RGB")
+        small = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    out = io.BytesIO()
+    options: dict[str, Any] = {"icc_profile": icc} if icc else {}
+    if kind == "JPEG":
+        small.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **options)
+    elif kind == "WEBP":
+        small.save(out, "WEBP", quality=WEBP_QUALITY, method=4, **options)
+    else:
+        small.save(out, kind, optimize=True, **options)
+    return out.getvalue()
+
+
+class Writer:
+    """Writes the site's image files: linked from the previous site, taken from the cache, or made."""
+
+    def __init__(self, root: Path, output: Output, cache: Path | None, report: MediaReport):
+        self.root = root
+        self.output = output
+        self.cache = cache
+        self.report = report
+
+    def cached(self, job: _Job) -> Path | None:
+        return self.cache / job.key[:2] / f"{job.key}.{posixpath.splitext(job.variant.path)[1][1:]}" \
+            if self.cache is not None else None
+
+    def make(self, job: _Job) -> bytes:
+        """The file's bytes: the original's, or the resized copy (from the cache when it is there)."""
+        data = (self.root / job.source).read_bytes()
+        if not job.variant.resize:
+            return data
+        path = self.cached(job)
+        if path is not None:
+            try:
+                return path.read_bytes()
+            except OSError:
+                pass
+        made = resize(data, job.variant.width, job.variant.height)
+        if path is not None:
+            try:
+                store_file(path, made)
+            except OSError:
+                pass  # a read-only cache only costs time
+        return made
+
+    def write_one(self, job: _Job) -> tuple[int, int]:
+        info = self.output.write(job.variant.path, self.make(job), count=False).stat()
+        return info.st_size, info.st_mtime_ns
+
+
+def write(media: Media, root: Path, output: Output, cache: Path | None, previous: incremental.OutState | None,
+          state: incremental.OutState | None, jobs_count: int | None = None) -> MediaReport:
+    """Write every image file of the site into the staging folder; unchanged ones are linked from the previous site."""
+    report = MediaReport()
+    writer = Writer(root, output, cache, report)
+    todo = []
+    for job in jobs(media):
+        key = job.key.encode()
+        if previous is not None and state is not None and incremental.carry(previous, state, output,
+                                                                             job.variant.path, key):
+            report.reused += 1
+        else:
+            todo.append(job)
+    for job in todo:
+        if not job.variant.resize:
+            report.copied += 1
+        elif (path := writer.cached(job)) is not None and path.is_file():
+            report.cached += 1
+        else:
+            report.resized += 1
+    done = workers.chunked(lambda a, b: [writer.write_one(j) for j in todo[a:b]], len(todo), jobs_count,
+                           step=4, parallel_from=PARALLEL_FROM)
+    for job, (size, mtime_ns) in zip(todo, done, strict=True):
+        output.bytes_written += size
+        output.files_written += 1
+        if state is not None:
+            state.pages[job.variant.path] = incremental.PageRecord(job.key.encode(), size, mtime_ns)
+    return report
+
+
+PARALLEL_FROM = 8  # resizing is slow enough that a few images are worth the worker processes
+
