@@ -3,8 +3,10 @@
 
 Picks about 300 articles of sample-2k closed under "see also" (each chosen article brings
 the articles it cites), imports them with their
-metadata through `build.py import`, and adds the seed article. Run once by maintainers;
-building never needs ../shared.
+metadata through `build.py import`, and adds the seed article. A few articles then get the
+newsroom keys (NEWSROOM below: a byline from the manifest, illustrations drawn by
+scripts/make-demo-images.py with their captions and credits, update times) so that the demo
+shows them. Run once by maintainers; building never needs ../shared.
 
     python scripts/make-demo-content.py [--count 300]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared")) / "corpus"
 
 
 def choose(rows: list[dict], count: int) -> list[str]:
@@ -49,6 +52,51 @@ def choose(rows: list[dict], count: int) -> list[str]:
     return sorted(chosen)
 
 
+CREDIT = "رسم: أرشيف الأخبار"
+# Front matter added to a few articles to show the newsroom keys. The illustrations are drawings
+# made for this archive, and their captions say so; the update times are invented for the demo
+# (see content/_ATTRIBUTION.md); the byline is the manifest's.
+NEWSROOM: dict[str, dict[str, str]] = {
+    "AL-culture-174-20180316": {
+        "image": "/images/desert-dunes.jpg",
+        "image_alt": "كثبان رملية تحت سماء الغروب وقرص الشمس",
+        "image_caption": "رسم توضيحي لصحراء عند الغروب، أُعدّ لهذا الأرشيف التجريبي ولا يصوّر مشاهد السلسلة",
+        "image_credit": CREDIT,
+        "updated": "2018-03-16T19:40:00",
+    },
+    "AL-economy-250-20180316": {
+        "image": "images/inflation-chart.png",
+        "image_alt": "رسم بياني بأعمدة خضراء تتناقص أطوالها",
+        "image_caption": "رسم توضيحي لمؤشر يتراجع؛ الأعمدة لا تمثّل أرقام التضخم الواردة في الخبر",
+        "image_credit": CREDIT,
+    },
+    "SK-sport-262-20180314": {
+        "image": "/images/football-pitch.jpg",
+        "image_alt": "ملعب كرة قدم أخضر مخطط يُرى من الأعلى",
+        "image_caption": "رسم توضيحي لملعب كرة قدم، أُعدّ لهذا الأرشيف التجريبي",
+        "image_credit": CREDIT,
+        "updated": "2018-03-15T09:05:00",
+    },
+    "FR-internationalNews-448-20180315": {
+        "image": "/images/night-globe.jpg",
+        "image_alt": "كرة أرضية زرقاء بخطوط الطول والعرض تتناثر عليها نقاط مضيئة",
+        "image_caption": "رسم توضيحي للكرة الأرضية، أُعدّ لهذا الأرشيف التجريبي",
+        "image_credit": CREDIT,
+    },
+    "FR-internationalNews-252-20180301": {"author": "ميسلون نصار"},
+}
+
+
+def add_newsroom_keys(content: Path) -> None:
+    """Write NEWSROOM's keys into the front matter of its articles (just before the closing ---)."""
+    for article_id, keys in NEWSROOM.items():
+        path = content / f"{article_id}.txt"
+        text = path.read_text(encoding="utf-8")
+        end = text.index("\n---\n", 4)
+        lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in keys.items())
+        path.write_text(text[: end + 1] + lines + text[end + 1:], encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
@@ -65,6 +113,7 @@ def main() -> int:
         subprocess.run([sys.executable, str(ROOT / "build.py"), "import", tmp,
                         "--metadata", str(manifest), "--site", str(ROOT), "--force"], check=True)
     shutil.copy(CORPUS / "000_2d05afcdf4556ed0.txt", content / "000_2d05afcdf4556ed0.txt")
+    add_newsroom_keys(content)
     print(f"content/ now holds {len(ids) + 1} articles")
     return 0
 
