@@ -187,11 +187,13 @@ def _read_file(root: Path, rel: str) -> tuple[bytes | None, str, str]:
     path = root / rel
     content = (root / "content").resolve()
     try:
-        if path.is_symlink() and not path.resolve().is_relative_to(content):
+        if not path.exists() and not path.is_symlink():
+            return None, "", ""
+        if not path.resolve().is_relative_to(content):  # the file, or a folder on its way, links out
             return None, "the image is a link to outside content/; it was not read", \
                 "copy the image into content/ instead of linking to it"
         if not path.exists():
-            return None, "", ""
+            return None, "the image is a broken link", "give the path of an image file"
         if not path.is_file():
             return None, "the image is not a regular file (a folder, a pipe or a device)", \
                 "give the path of an image file"

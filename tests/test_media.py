@@ -119,13 +119,19 @@ def test_a_file_that_is_not_a_usable_image_is_an_error(make_site, name: str, dat
 def test_images_outside_content_are_refused(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "secret.jpg").write_bytes(image_bytes(20, 20))
     root = make_site({"site.yaml": SITE_YAML, "content/a.md": article("image: ../../secret.jpg\n"),
-                      "content/b.md": article("image: linked.jpg\n")})
+                      "content/b.md": article("image: linked.jpg\n"),
+                      "content/c.md": article("image: /outside/secret.jpg\n")})
     (root / "content/linked.jpg").symlink_to(tmp_path / "secret.jpg")
+    (root / "content/outside").symlink_to(tmp_path, target_is_directory=True)  # a folder that links out
+    link_out = ("error: the image is a link to outside content/; it was not read (copy the image into content/ "
+                "instead of linking to it)")
     assert errors_of(root) == [
+        "content/outside: error: this folder is a link to outside content/; it was not read (copy the articles "
+        "into content/ instead of linking to them)",
         "content/a.md:4: error: the image '../../secret.jpg' is outside content/ (copy it into content/, beside "
         "the article or in a folder such as content/images/)",
-        "content/b.md:4: error: the image is a link to outside content/; it was not read (copy the image into "
-        "content/ instead of linking to it)",
+        f"content/b.md:4: {link_out}",
+        f"content/c.md:4: {link_out}",
     ]
 
 
