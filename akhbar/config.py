@@ -37,6 +37,7 @@ class Settings:
     feed_size: int = 50
     cname: str = ""
     search: bool = True
+    search_synonyms: tuple[tuple[str, ...], ...] = ()  # site.yaml search: {synonyms: [[spelling, …], …]}
     day_pages_from: int = 60
     hijri: bool = True
     cards: bool = True
@@ -57,10 +58,11 @@ class Settings:
 _TEXT_KEYS = ("title", "description", "publisher", "copyright", "cname")
 _INT_KEYS = {"home_size": (1, 1000), "page_size": (1, 1000), "feed_size": (1, 1000),
              "day_pages_from": (1, 100_000)}
-_BOOL_KEYS = ("index_links", "search", "hijri", "cards", "minify")
+_BOOL_KEYS = ("index_links", "hijri", "cards", "minify")
 _LABEL_KINDS = ("section", "source", "place", "tags")
 _PERMALINK_FIELDS = ("{slug}", "{year}", "{month}", "{day}", "{section}")
-KNOWN_KEYS = tuple(f.name for f in fields(Settings))
+KNOWN_KEYS = tuple(f.name for f in fields(Settings) if f.name != "search_synonyms")
+_SEARCH_KEYS = ("synonyms",)
 
 
 def load_settings(site_dir: Path, problems: Problems, base_url: str | None = None) -> Settings | None:
@@ -109,6 +111,8 @@ def _check(entries: dict[str, Entry], problems: Problems) -> dict[str, Any]:
             values[key] = _text(key, entry, problems)
         elif key in _INT_KEYS:
             values[key] = _integer(key, entry, problems)
+        elif key == "search":
+            values["search"], values["search_synonyms"] = _check_search(entry, problems)
         elif key in _BOOL_KEYS:
             if not isinstance(entry.value, bool):
                 problems.error(CONFIG_NAME, entry.line, f"'{key}' must be true or false")
@@ -144,6 +148,39 @@ def _check_base_url(entry: Entry, problems: Problems, name: str) -> str:
                        "for example https://user.github.io/archive/")
         return "https://example.invalid/"
     return value if value.endswith("/") else value + "/"
+
+
+def _check_search(entry: Entry, problems: Problems) -> tuple[bool, tuple[tuple[str, ...], ...]]:
+    """search: true, false, or {synonyms: [[spelling, spelling, …], …]} (search on, with synonyms)."""
+    value = entry.value
+    if isinstance(value, bool):
+        return value, ()
+    if not isinstance(value, dict):
+        problems.error(CONFIG_NAME, entry.line, "'search' must be true, false or a mapping with 'synonyms'",
+                       "for example search: {synonyms: [[بلاد الشام, سوريا]]}")
+        return True, ()
+    for key in value:
+        if key not in _SEARCH_KEYS:
+            problems.error(CONFIG_NAME, entry.line, f"search has an unknown key '{key}'", "known keys: synonyms")
+    groups = value.get("synonyms") or []
+    if not isinstance(groups, list):
+        problems.error(CONFIG_NAME, entry.line, "search.synonyms must be a list of lists of spellings",
+                       "for example synonyms: [[بلاد الشام, سوريا], [واتساب, واتس آب]]")
+        return True, ()
+    out = []
+    for number, group in enumerate(groups, 1):
+        spellings = [str(s).strip() for s in group] if isinstance(group, list) else []
+        if len(spellings) < 2 or not all(_has_letters(s) for s in spellings):
+            problems.error(CONFIG_NAME, entry.line,
+                           f"search.synonyms entry {number} must list two or more spellings, each with letters",
+                           "for example [بلاد الشام, سوريا]")
+            continue
+        out.append(tuple(spellings))
+    return True, tuple(out)
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _special(key: str, entry: Entry, problems: Problems) -> Any:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import os
 import re
 import shutil
@@ -33,8 +34,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import collections, timings, workers
-from .arabic import SEARCH_END, search_forms, search_key, search_words
+from . import collections, matching, timings, workers
 from .content import Article, date_iso
 from .output import Output, pid_alive
 from .pagefind_bundle import PAGEFIND_VERSION, SearchError, file_twins, pack_of, pack_script, reproducible
@@ -44,7 +44,9 @@ INDEX_LANGUAGE = "und"  # no Pagefind stemmer: akhbar.arabic does the Arabic mat
 SPLIT_ABOVE = 10_000  # articles per bundle before the index is split by date
 SEARCH_PAGE = "search/index.html"
 BUNDLE = "pagefind"
-PLACEHOLDER = "·"  # stands in for a token with no letters, so positions stay aligned
+PLACEHOLDER = matching.PLACEHOLDER
+RULES_FILE = "akhbar-rules.js"  # beside each bundle: the variant table its index was made with
+WORDS_FILE = "akhbar-words.js"  # beside each bundle: spellings that queries may be corrected to
 # Pagefind's own UIs: the search page is built on the JS API, so these are not shipped.
 UNUSED = re.compile(r"^pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$")
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "div", "blockquote",
@@ -97,16 +99,19 @@ def article_chunks(article: Article) -> tuple[list[str], list[str]]:
     return article.title.split(), rest.split()
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def index_token(chunk: str) -> str:
-    """The one token that stands for `chunk` in the index: its keys, ending in SEARCH_END."""
-    keys = dict.fromkeys(form + SEARCH_END for word in search_words(chunk) for form in search_forms(word))
-    return "-".join(keys) or PLACEHOLDER
+def index_token(chunk: str, rules: matching.Rules | None = None) -> str:
+    """The token that stands for one chunk in the index (phrases aside: see matching.index_tokens)."""
+    return matching.index_tokens([chunk], rules or _default_rules())[0]
 
 
-def query_terms(query: str) -> list[str]:
-    """The Pagefind terms for a reader's query (mirrors archiveSearch's normalisation in JS)."""
-    return list(dict.fromkeys(search_key(word) + SEARCH_END for word in search_words(query)))
+def query_terms(query: str, rules: matching.Rules | None = None) -> list[str]:
+    """The Pagefind terms for a reader's query (mirrors terms() in search-normalise.js)."""
+    return list(dict.fromkeys(term.group for term in matching.query_terms(query, rules or _default_rules())))
+
+
+@functools.cache
+def _default_rules() -> matching.Rules:
+    return matching.site_rules()
 
 
 # Pagefind 1.5 indexes every metadata field for search. The original text, kept for excerpts,
@@ -174,22 +179,70 @@ def _filter_value(names: FilterNames | None, kind: str, value: str) -> str:
     return names[kind].get(collections.term_key(value), value)
 
 
-def index_source(article: Article, date_label: str, names: FilterNames | None = None) -> str:
-    """The page Pagefind indexes for one article: normalised words, original text as metadata."""
+def index_source(article: Article, date_label: str, names: FilterNames | None = None,
+                 rules: matching.Rules | None = None) -> str:
+    """The page Pagefind indexes for one article: normalised words, original text as hidden metadata.
+
+    The headline's keys are also its `title` metadata, so that Pagefind ranks a match in the
+    headline above one in the body; everything else shown with a result is stored hidden, so that
+    only the keys are words of the index.
+    """
+    rules = rules or _default_rules()
     title, rest = article_chunks(article)
     filters = {kind: _filter_value(names, kind, getattr(article, kind)) for kind in FILTERS}
     filters["year"] = article.year
-    metas = {"title": article.title, "text": " ".join(map(hide_words, title + rest)), "tn": str(len(title)),
-             "date": date_iso(article.date) if article.date else "", "date_label": date_label,
+    headline = " ".join(matching.index_tokens(title, rules))
+    shown = {"date": date_iso(article.date) if article.date else "", "date_label": date_label,
              "section": filters["section"], "source": filters["source"], "place": filters["place"]}
+    metas = {"title": headline, "text": " ".join(map(hide_words, title + rest)), "tn": str(len(title)),
+             **{k: hide_words(v) for k, v in shown.items()}}
     head = "".join(_meta("meta", k, v) for k, v in metas.items() if v)
     head += "".join(_meta("filter", k, v) for k, v in filters.items() if v)
     head += _meta("sort", "date", date_iso(article.date) if article.date else "0000")
-    words = " ".join(index_token(c) for c in rest)
+    words = " ".join(matching.index_tokens(rest, rules))
     return (f'<!DOCTYPE html>\n<html lang="{INDEX_LANGUAGE}">\n<head>\n<meta charset="utf-8">\n{head}'
             f"</head>\n<body>\n<main data-pagefind-body>\n"
-            f"<h1>{html.escape(' '.join(index_token(c) for c in title))}</h1>\n"
+            f"<h1>{html.escape(headline)}</h1>\n"
             f"<p>{html.escape(words)}</p>\n</main>\n</body>\n</html>\n")
+
+
+def bundle_rules(articles: Sequence[Article], rules: matching.Rules,
+                 parallel: bool = True) -> tuple[matching.Rules, list[str]]:
+    """The variant table of one bundle (the site's, with what its articles add) and its suggestion words."""
+    vocabulary = matching.Vocabulary()
+
+    def count(start: int, end: int) -> list[matching.Vocabulary]:
+        part = matching.Vocabulary()
+        for article in articles[start:end]:
+            title, rest = article_chunks(article)
+            part.add_article(title + rest)
+        return [part]
+
+    for part in (workers.chunked(count, len(articles)) if parallel else count(0, len(articles))):
+        vocabulary.merge(part)
+    known = vocabulary.articles
+
+    def pairs(start: int, end: int) -> list[set[tuple[str, str]]]:
+        found: set[tuple[str, str]] = set()
+        for article in articles[start:end]:
+            title, rest = article_chunks(article)
+            found |= matching.compound_pairs(title, known) | matching.compound_pairs(rest, known)
+        return [found]
+
+    compounds: set[tuple[str, str]] = set()
+    for part_pairs in (workers.chunked(pairs, len(articles)) if parallel else pairs(0, len(articles))):
+        compounds |= part_pairs
+    return matching.derive_rules(rules, vocabulary, compounds), matching.suggestion_words(vocabulary)
+
+
+def rules_script(rules: matching.Rules) -> str:
+    """The bundle's variant table as a classic script (it loads from disk too)."""
+    return f"window.__akhbarSearchRules({rules.as_json()});\n"
+
+
+def words_script(words: Sequence[str]) -> str:
+    """The bundle's suggestion words as a classic script, commonest first."""
+    return f"window.__akhbarSearchWords({json.dumps(list(words), ensure_ascii=False, separators=(',', ':'))});\n"
 
 
 # ---------------------------------------------------------------- bundles
@@ -243,7 +296,8 @@ def run_pagefind(source: Path, bundle: Path, started: Callable[[subprocess.Popen
 
 
 def write_sources(articles: Sequence[Article], renderer: Renderer, names: FilterNames | None, source: Path,
-                  parallel: bool = True, stop: Callable[[], bool] | None = None) -> None:
+                  parallel: bool = True, stop: Callable[[], bool] | None = None,
+                  rules: matching.Rules | None = None) -> None:
     """Write the page Pagefind indexes for each article under `source`, in the articles' order.
 
     With `parallel`, the pages are made in worker processes when there are many; else here,
@@ -253,7 +307,7 @@ def write_sources(articles: Sequence[Article], renderer: Renderer, names: Filter
     """
 
     def source_of(article: Article) -> str:
-        return index_source(article, renderer.format_date(article.date), names)
+        return index_source(article, renderer.format_date(article.date), names, rules)
 
     def make_range(start: int, end: int) -> list[str]:
         return [source_of(article) for article in articles[start:end]]
@@ -344,17 +398,26 @@ class IndexJob:
         self.cancelled = False
         self.renderer = renderer
         self.names = filter_names(articles)
+        self.site_rules = site_rules(renderer.settings.search_synonyms)
+        self.rules: dict[int, tuple[matching.Rules, list[str]]] = {}  # bundle → its table and words
         self.upcoming = 0  # the bundle whose sources the thread writes while Pagefind runs
         try:
             if self.bundles:  # the others' are written by the thread, each while the one before is indexed
                 with timings.span(f"write search sources {self.bundles[0].folder}"):
-                    write_sources(self.bundles[0].articles, renderer, self.names, self._source(0))
+                    self._write_sources(0, parallel=True)
         except BaseException:
             self.tmp.cleanup()
             raise
         self.thread = threading.Thread(target=self._index, name="akhbar-pagefind", daemon=True)
         workers.background["nice"] = BACKGROUND_NICE
         self.thread.start()
+
+    def _write_sources(self, number: int, parallel: bool) -> None:
+        """Make bundle `number`'s variant table from its articles, then write its index sources."""
+        articles = self.bundles[number].articles
+        self.rules[number] = bundle_rules(articles, self.site_rules, parallel)
+        write_sources(articles, self.renderer, self.names, self._source(number), parallel=parallel,
+                      stop=None if parallel else (lambda: self.cancelled), rules=self.rules[number][0])
 
     def _source(self, number: int) -> Path:
         return Path(self.tmp.name) / f"site-{number}"
@@ -375,6 +438,9 @@ class IndexJob:
                 with timings.span(f"reproducible and twins {folder}"):
                     reproducible(self._built(number))
                     self._complete(self._built(number), folder, self.output)
+                    rules, words = self.rules.pop(number)
+                    self._twin(self.output, f"{folder}/{RULES_FILE}", rules_script(rules))
+                    self._twin(self.output, f"{folder}/{WORDS_FILE}", words_script(words))
         except BaseException as exc:  # handed to finish(), in the build's own thread
             self.error = exc
 
@@ -416,8 +482,7 @@ class IndexJob:
         bundle = self.bundles[self.upcoming]
         try:
             with timings.span(f"write search sources {bundle.folder}"):
-                write_sources(bundle.articles, self.renderer, self.names, self._source(self.upcoming),
-                              parallel=False, stop=lambda: self.cancelled)
+                self._write_sources(self.upcoming, parallel=False)
         except BaseException:
             process.kill()
             process.communicate()
@@ -444,6 +509,16 @@ class IndexJob:
             self.process.kill()
         self.thread.join()
         self.tmp.cleanup()
+
+
+def site_rules(synonyms: Sequence[Sequence[str]] = ()) -> matching.Rules:
+    """The variant table of a site: akhbar's own, with site.yaml's search synonyms (cached)."""
+    return _site_rules(tuple(tuple(group) for group in synonyms))
+
+
+@functools.cache
+def _site_rules(synonyms: tuple[tuple[str, ...], ...]) -> matching.Rules:
+    return matching.site_rules(synonyms)
 
 
 # ---------------------------------------------------------------- the search page

@@ -353,15 +353,17 @@ def _search_index(site: Site, renderer: Renderer, output: Output, previous: incr
                   result: BuildResult) -> search.IndexJob | None:
     """Start indexing the search bundles whose articles changed; link the others from the previous site.
 
-    A bundle's fingerprint covers its articles and the spellings shown in filters (taken from
-    the whole archive). With `defer`, a previous index with the same bundles is kept as it is.
+    A bundle's fingerprint covers its articles, the spellings shown in filters (taken from
+    the whole archive) and the site's search synonyms (its variant table is made from them).
+    With `defer`, a previous index with the same bundles is kept as it is.
     """
     bundles = search.plan_bundles(site.articles)
     names = json.dumps(search.filter_names(site.articles), ensure_ascii=False, sort_keys=True).encode()
+    synonyms = json.dumps(site.settings.search_synonyms, ensure_ascii=False).encode()
     wanted = {}
     for bundle in bundles:
         ordered = sorted(bundle.articles, key=lambda a: a.url)
-        parts = [bundle.folder.encode(), names, *(prints.article_own(a) for a in ordered)]
+        parts = [bundle.folder.encode(), names, synonyms, *(prints.article_own(a) for a in ordered)]
         wanted[bundle.folder] = incremental.digest_of(parts, prints.salt)
     have = {folder for folder, fingerprint in previous.bundles.items() if (output.out / folder).is_dir()}
     if defer and previous.bundles.keys() == wanted.keys() and have == set(wanted):

@@ -1,22 +1,23 @@
 #!/usr/bin/env python3
 """Search quality and cost on the shared corpus: akhbar's Arabic-aware index against plain Pagefind.
 
-    python benchmarks/search_quality.py [--corpus DIR] [--queries FILE] [--json OUT.json]
-    python benchmarks/search_quality.py --update-queries    # recompute the relevant ids in FILE
+    python benchmarks/search_quality.py [--corpus DIR] [--json OUT.json] [--keep DIR]
+    python benchmarks/search_quality.py --final      # the final query set (never tuned on)
 
 It imports the corpus into a throw-away site, builds it (with its search index), builds a second,
 *plain* Pagefind index over the same article text (stock Pagefind, <html lang="ar">, so Snowball
 stemming and Pagefind's own diacritic folding, no akhbar normalisation), serves both over HTTP and
-runs every query of the query set through each in headless Chromium:
+runs every query of a query set through each in headless Chromium:
 
-  * akhbar: window.archiveSearch(query, {limit: 5000}) on the search page;
+  * akhbar: window.archiveSearch.open(query) on the search page, every result; when a query finds
+    nothing and akhbar offers a spelling suggestion, the suggestion's results (one click away);
   * plain:  Pagefind's search(query) with every result loaded.
 
-Relevance (relevant_ids below) is a documented normalised pattern match, written independently
-of the index code: an article is relevant when every word of the query occurs in its headline or
-text as the same word up to spelling variants (diacritics, tatweel, أ/إ/آ/ا, ة/ه, ى/ي, ؤ/ئ/ء,
-digits, presentation forms), attached clitics (و ف, ب ك ل, ال, لل) and a sound-plural suffix
-(ون ين ات, or ات for a final ة). Precision of an empty result counts as 0.
+Relevance comes from benchmarks/search_judge.py: hand-written patterns over the articles' own
+text, written independently of the index's rules (see the query sets' comments). It prints recall
+and precision per query, per kind and overall (each the mean over queries; precision of an empty
+result counts as 0), and a ranking figure for queries that say which articles should rank first:
+the share of the first N results that are among those N.
 
 It also reports what search costs: bundle size and files, bytes fetched by a first query and the
 time to first results in a fresh browser, over HTTP and from disk.
@@ -28,7 +29,6 @@ import argparse
 import functools
 import html
 import json
-import re
 import shutil
 import statistics
 import subprocess
@@ -44,64 +44,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from akhbar import site as pipeline  # noqa: E402
-from akhbar.arabic import fold  # noqa: E402
 from akhbar.content import Article  # noqa: E402
 from akhbar.importer import import_articles  # noqa: E402
 from akhbar.problems import Problems  # noqa: E402
+from benchmarks import search_judge as judge  # noqa: E402
 
-QUERIES = Path(__file__).with_name("search_queries.json")
-CORPUS = ROOT.parent / "shared" / "corpus" / "sample-2k"
+CORPUS = judge.CORPUS
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SITE_YAML = "title: أرشيف العينة\nbase_url: https://example.org/news-archive/\n"
-
-# ---------------------------------------------------------------- relevance: the documented rule
-
-_ARTICLE_GROUP = re.compile("^(?:[وف]?[بكل]?ال|[وف]?لل)")
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def gt_fold(text: str) -> str:
-    """akhbar.arabic.fold, with every hamza seat (ؤ ئ) written ء first so مسئول meets مسؤول."""
-    return fold(text.replace("ؤ", "ء").replace("ئ", "ء"))
-
-
-def gt_base(word: str) -> str:
-    """A query word without a leading article group (وال، بال، لل…) while 3 letters remain."""
-    while (match := _ARTICLE_GROUP.match(word)) and len(word) - match.end() >= 3:
-        word = word[match.end():]
-    return word
-
-
-@functools.cache
-def gt_pattern(base: str, plurals: bool = True) -> re.Pattern[str]:
-    """Any clitics, then the base, then (unless `plurals` is false) an optional sound-plural suffix."""
-    stems = [re.escape(base) + ("(?:ون|ين|ات)?" if plurals else "")]
-    if base.endswith("ه") and plurals:
-        stems.append(re.escape(base[:-1]) + "ات")
-    return re.compile("^[وف]?(?:[بكل]|لل)?(?:ال)*(?:" + "|".join(stems) + ")$")
-
-
-def article_words(article: Article) -> set[str]:
-    """The distinct folded words of an article's headline, summary, text and tags."""
-    body = html.unescape(re.sub(r"<[^>]+>", " ", article.body_html))
-    text = " ".join((article.title, article.summary, body, " ".join(article.tags)))
-    return {w for w in _NON_WORD.split(gt_fold(text)) if w}
-
-
-def relevant_ids(articles: list[Article], query: str, plurals: bool = True) -> list[str]:
-    """Articles in which every query word occurs, by the rule in the module docstring.
-
-    With `plurals` false (the "strict" rule) a sound plural is a different word.
-    """
-    bases = [gt_base(w) for w in _NON_WORD.split(gt_fold(query)) if w]
-    found = []
-    for article in articles:
-        words = article_words(article)
-        if bases and all(any(gt_pattern(b, plurals).match(w) for w in words) for b in bases):
-            found.append(article.slug)
-    return sorted(found)
 
 
 # ---------------------------------------------------------------- building the two indexes
@@ -155,7 +107,16 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
 
 RUN_AKHBAR = """async (queries) => {
   const out = {};
-  for (const q of queries) out[q] = (await window.archiveSearch(q, {limit: 5000})).map(r => r.url);
+  for (const q of queries) {
+    const search = await window.archiveSearch.open(q);
+    let results = await search.page(0, search.total);
+    const suggestion = search.suggestion || null;
+    if (!results.length && suggestion) {
+      const followed = await window.archiveSearch.open(suggestion);
+      results = await followed.page(0, followed.total);
+    }
+    out[q] = {urls: results.map(r => r.url), suggestion};
+  }
   return out;
 }"""
 
@@ -164,7 +125,7 @@ RUN_PLAIN = """async ([queries, base]) => {
   const out = {};
   for (const q of queries) {
     const found = await pagefind.search(q);
-    out[q] = await Promise.all(found.results.map(async r => (await r.data()).raw_url));
+    out[q] = {urls: await Promise.all(found.results.map(async r => (await r.data()).raw_url)), suggestion: null};
   }
   return out;
 }"""
@@ -181,14 +142,18 @@ def slug_of(url: str) -> str:
 
 
 def run_queries(browser: Any, base: str, queries: list[str]) -> tuple[dict, dict]:
+    """Each engine's results for each query: {query: {"ids": [...in rank order], "suggestion": ...}}."""
     page = browser.new_page()
     page.goto(base + "search/index.html")
     page.wait_for_function("window.archiveSearch !== undefined")
     mine = page.evaluate(RUN_AKHBAR, queries)
     plain = page.evaluate(RUN_PLAIN, [queries, base])
     page.close()
-    return ({q: sorted(map(slug_of, urls)) for q, urls in mine.items()},
-            {q: sorted(map(slug_of, urls)) for q, urls in plain.items()})
+
+    def ids(found: dict) -> dict:
+        return {q: {"ids": [slug_of(u) for u in r["urls"]], "suggestion": r["suggestion"]} for q, r in found.items()}
+
+    return ids(mine), ids(plain)
 
 
 def _kind(url: str) -> str:
@@ -254,6 +219,13 @@ def score(found: list[str], relevant: list[str]) -> tuple[float, float]:
     return hits / len(relevant) if relevant else 1.0, hits / len(found) if found else 0.0
 
 
+def ranked_first(found: list[str], first: list[str]) -> float | None:
+    """Of the first len(first) results, the share that are in `first` (None when nothing should rank first)."""
+    if not first:
+        return None
+    return len(set(found[:len(first)]) & set(first)) / len(first)
+
+
 def bundle_stats(folder: Path) -> dict[str, int]:
     files = [p for p in folder.rglob("*") if p.is_file()]
     twins = [p for p in files if p.name == "pagefind-file.js" or (p.suffix == ".js" and p.with_suffix("").is_file())]
@@ -264,43 +236,79 @@ def bundle_stats(folder: Path) -> dict[str, int]:
             "disk_twin_files": len(twins), "disk_twin_bytes": sum(p.stat().st_size for p in twins)}
 
 
-def table(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'query':<22} {'rel':>4} | {'akhbar: found':>13} {'R':>5} {'P':>5} "
-             f"| {'plain: found':>12} {'R':>5} {'P':>5}"]
-    for r in rows:
-        a, p = r["akhbar"], r["plain"]
-        lines.append(f"{r['query']:<22} {r['relevant']:>4} | {a['found']:>13} {a['recall']:>5.2f} "
-                     f"{a['precision']:>5.2f} | {p['found']:>12} {p['recall']:>5.2f} {p['precision']:>5.2f}")
-    for name in ("recall", "precision"):
-        mine = statistics.mean(r["akhbar"][name] for r in rows)
-        plain = statistics.mean(r["plain"][name] for r in rows)
-        lines.append(f"{'mean ' + name:<27} | {'':>13} {mine:>11.3f} | {'':>12} {plain:>11.3f}")
-    return "\n".join(lines)
+ENGINES = ("akhbar", "plain")
 
 
-def evaluate(spec: dict, relevant: dict[str, list[str]], mine: dict, plain: dict) -> list[dict[str, Any]]:
+def evaluate(queries: list[judge.Query], texts: tuple[judge.Text, ...], found: dict[str, dict]) -> list[dict[str, Any]]:
+    """One row per query: relevant count, and for each engine what it found and how well."""
     rows = []
-    for item in spec["queries"]:
-        q = item["query"]
-        row: dict[str, Any] = {"query": q, "relevant": len(relevant[q])}
-        for name, found in (("akhbar", mine[q]), ("plain", plain[q])):
-            recall, precision = score(found, relevant[q])
-            row[name] = {"found": len(found), "recall": recall, "precision": precision,
-                         "missed": sorted(set(relevant[q]) - set(found))[:10],
-                         "extra": sorted(set(found) - set(relevant[q]))[:10]}
+    for query in queries:
+        relevant, first = query.relevant(texts), query.ranked_first(texts)
+        row: dict[str, Any] = {"query": query.query, "kind": query.kind, "relevant": len(relevant),
+                               "first": len(first)}
+        for engine in ENGINES:
+            result = found[engine][query.query]
+            recall, precision = score(result["ids"], relevant)
+            row[engine] = {"found": len(result["ids"]), "recall": recall, "precision": precision,
+                           "ranked_first": ranked_first(result["ids"], first), "suggestion": result["suggestion"],
+                           "missed": sorted(set(relevant) - set(result["ids"]))[:10],
+                           "extra": sorted(set(result["ids"]) - set(relevant))[:10]}
         rows.append(row)
     return rows
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(statistics.mean(values), 3) if values else None
+
+
+def summary(rows: list[dict[str, Any]], kinds: list[str]) -> dict[str, dict[str, Any]]:
+    """Mean recall, precision and ranking figure per kind and overall, for each engine."""
+    groups = {kind: [r for r in rows if r["kind"] == kind] for kind in kinds}
+    groups["overall"] = rows
+    out: dict[str, dict[str, Any]] = {}
+    for name, group in groups.items():
+        out[name] = {"queries": len(group)}
+        for engine in ENGINES:
+            ranking = [r[engine]["ranked_first"] for r in group if r[engine]["ranked_first"] is not None]
+            out[name][engine] = {"recall": _mean([r[engine]["recall"] for r in group]),
+                                 "precision": _mean([r[engine]["precision"] for r in group]),
+                                 "ranked_first": _mean(ranking)}
+    return out
+
+
+def table(rows: list[dict[str, Any]], kinds: list[str]) -> str:
+    lines = [f"{'kind':<15} {'query':<26} {'rel':>4} | {'akhbar':>6} {'R':>5} {'P':>5} {'1st':>5} "
+             f"| {'plain':>6} {'R':>5} {'P':>5} {'1st':>5}"]
+
+    def fmt(value: float | None) -> str:
+        return f"{value:>5.2f}" if value is not None else f"{'':>5}"
+
+    for r in rows:
+        a, p = r["akhbar"], r["plain"]
+        note = f"  → {a['suggestion']}" if a["suggestion"] else ""
+        lines.append(f"{r['kind']:<15} {r['query']:<26} {r['relevant']:>4} | {a['found']:>6} {fmt(a['recall'])} "
+                     f"{fmt(a['precision'])} {fmt(a['ranked_first'])} | {p['found']:>6} {fmt(p['recall'])} "
+                     f"{fmt(p['precision'])} {fmt(p['ranked_first'])}{note}")
+    lines.append("")
+    lines.append(f"{'':<15} {'mean over queries':<26} {'n':>4} | {'':>6} {'R':>5} {'P':>5} {'1st':>5} "
+                 f"| {'':>6} {'R':>5} {'P':>5} {'1st':>5}")
+    for name, figures in summary(rows, kinds).items():
+        a, p = figures["akhbar"], figures["plain"]
+        lines.append(f"{name:<15} {'':<26} {figures['queries']:>4} | {'':>6} {fmt(a['recall'])} {fmt(a['precision'])} "
+                     f"{fmt(a['ranked_first'])} | {'':>6} {fmt(p['recall'])} {fmt(p['precision'])} "
+                     f"{fmt(p['ranked_first'])}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--queries", type=Path, default=judge.DEV, help="a query set (default: the development set)")
+    parser.add_argument("--final", action="store_true", help="run the final query set (never tuned on)")
     parser.add_argument("--json", type=Path, default=Path("search_quality.json"), help="where to write the results")
-    parser.add_argument("--update-queries", action="store_true", help="recompute the relevant ids and stop")
     parser.add_argument("--keep", type=Path, help="keep the built site in this folder")
     args = parser.parse_args(argv)
-    spec = json.loads(args.queries.read_text(encoding="utf-8"))
+    spec = judge.load(judge.FINAL if args.final else args.queries)
     work = Path(tempfile.mkdtemp(prefix="akhbar-bench-"))
     try:
         return _run(args, spec, work)
@@ -312,24 +320,15 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run(args: argparse.Namespace, spec: dict, work: Path) -> int:
+def _run(args: argparse.Namespace, spec: judge.QuerySet, work: Path) -> int:
     started = time.perf_counter()
     loaded, out = make_site(args.corpus, work)
     build_seconds = time.perf_counter() - started
-    relevant = {item["query"]: relevant_ids(loaded.articles, item["query"]) for item in spec["queries"]}
-    if args.update_queries:
-        for item in spec["queries"]:
-            item["relevant"] = relevant[item["query"]]
-        args.queries.write_text(_dump(spec), encoding="utf-8")
-        print(f"wrote {len(relevant)} queries to {args.queries}")
-        return 0
-    stale = [i["query"] for i in spec["queries"] if i.get("relevant") != relevant[i["query"]]]
-    if stale:
-        print(f"warning: stored relevant ids differ for {stale}; run with --update-queries", file=sys.stderr)
+    texts = judge.corpus_texts(args.corpus)
     plain_seconds = build_plain(loaded.articles, out)
     from playwright.sync_api import sync_playwright
 
-    queries = [item["query"] for item in spec["queries"]]
+    queries = [q.query for q in spec.queries]
     server, base = serve(out)
     try:
         with sync_playwright() as p:
@@ -343,35 +342,23 @@ def _run(args: argparse.Namespace, spec: dict, work: Path) -> int:
             browser.close()
     finally:
         server.shutdown()
-    rows = evaluate(spec, relevant, mine, plain)
-    print(table(rows))
-    strict = {q: relevant_ids(loaded.articles, q, plurals=False) for q in queries}
-    strict_rows = evaluate(spec, strict, mine, plain)
+    rows = evaluate(spec.queries, texts, {"akhbar": mine, "plain": plain})
+    kinds = list(spec.kinds)
+    print(table(rows, kinds))
     report = {
+        "query_set": str(judge.FINAL.name if args.final else args.queries.name),
         "articles": len(loaded.articles), "build_seconds": round(build_seconds, 1),
         "plain_index_seconds": round(plain_seconds, 1),
         "bundle": bundle_stats(out / "pagefind"), "plain_bundle": bundle_stats(out / "plain-pagefind"),
         "first_query": {"query": queries[0], **cost},
-        "mean": {name: {"recall": statistics.mean(r[name]["recall"] for r in rows),
-                        "precision": statistics.mean(r[name]["precision"] for r in rows)}
-                 for name in ("akhbar", "plain")},
-        "mean_strict_rule": {name: {"recall": statistics.mean(r[name]["recall"] for r in strict_rows),
-                                    "precision": statistics.mean(r[name]["precision"] for r in strict_rows)}
-                             for name in ("akhbar", "plain")},
+        "summary": summary(rows, kinds),
         "queries": rows,
     }
-    print(json.dumps({k: v for k, v in report.items() if k != "queries"}, ensure_ascii=False, indent=1))
+    costs = {k: v for k, v in report.items() if k not in ("queries", "summary")}
+    print(json.dumps(costs, ensure_ascii=False, indent=1))
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.json}")
     return 0
-
-
-def _dump(spec: dict) -> str:
-    lines = ["{", f'  "about": {json.dumps(spec["about"], ensure_ascii=False)},',
-             f'  "corpus": {json.dumps(spec["corpus"])},', '  "queries": [']
-    items = [json.dumps(item, ensure_ascii=False) for item in spec["queries"]]
-    lines += ["    " + item + ("," if i < len(items) - 1 else "") for i, item in enumerate(items)]
-    return "\n".join(lines + ["  ]", "}"]) + "\n"
 
 
 if __name__ == "__main__":

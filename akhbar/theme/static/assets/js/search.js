@@ -15,9 +15,16 @@
  * shows it), section, source, place, excerpt (HTML: the article's own words, matches in <mark>),
  * excerpt_text (the same without markup). Articles only; listing pages are never results.
  *
- *   archiveSearch.open(query, options) → Promise<{total, filters, totalFilters, page(start, count)}>
+ *   archiveSearch.open(query, options) → Promise<{total, filters, totalFilters, page(start, count), unknown, suggestion}>
  *            filters: {section: {value: count}, …} within this search's results (filters applied);
- *            totalFilters: the same for the query alone, as if no filter were set
+ *            totalFilters: the same for the query alone, as if no filter were set;
+ *            unknown: the words of the query that no article has (then nothing matches: every word
+ *            must); suggestion: the query with each of them spelt as the closest word the archive
+ *            has, or null. A query word finds every spelling of itself (see search-normalise.js);
+ *            by relevance, articles where the words stand together come first, then those with the
+ *            reader's own spelling, then Pagefind's score (which ranks the headline above the body).
+ *   archiveSearch.suggest(query) → Promise<[query, …]>: spelling corrections (also offered to the
+ *            search page through window.akhbarSearchSuggestions)
  *   archiveSearch.filters() → Promise<{section: {value: count}, source: …, place: …, year: …}>
  *   archiveSearch.terms(query) → the normalised Pagefind terms (for debugging)
  *
@@ -67,6 +74,24 @@
   window.__akhbarPagefindData = function (base64) {
     received.set(document.currentScript.src, decode(base64));
   };
+
+  var tables = new Map(); // script URL → data, filled by __akhbarSearchRules and __akhbarSearchWords
+
+  /** Called by each bundle's akhbar-rules.js: the variant table its index was made with. */
+  window.__akhbarSearchRules = function (rules) {
+    tables.set(document.currentScript.src, rules);
+  };
+
+  /** Called by each bundle's akhbar-words.js: the spellings a query may be corrected to. */
+  window.__akhbarSearchWords = function (list) {
+    tables.set(document.currentScript.src, list);
+  };
+
+  /** A bundle's table script, or `fallback` when it cannot be loaded (an index made before it existed). */
+  function bundleTable(folder, file, fallback) {
+    var src = new URL(folder + file, ROOT).href;
+    return loadScript(src).then(function () { return tables.get(src) || fallback; }, function () { return fallback; });
+  }
 
   var packed = new Map(); // fragment URL → base64, filled by __akhbarPagefindPack
   var packs = new Map(); // pack script URL → Promise, so that each pack loads once
@@ -142,16 +167,20 @@
     }, Promise.resolve([]));
   }
 
-  /** One Pagefind instance per bundle, created once, in bundle order. */
+  /** One Pagefind instance per bundle, created once, in bundle order, each with its variant table. */
   function instances() {
     if (!ready) {
-      ready = modules().then(function (list) {
-        return Promise.all(list.map(function (pagefind, i) {
+      var rules = Promise.all(BUNDLES.map(function (folder) {
+        return bundleTable(folder, "akhbar-rules.js", { groups: {}, phrases: [] });
+      }));
+      ready = Promise.all([modules(), rules]).then(function (loaded) {
+        return Promise.all(loaded[0].map(function (pagefind, i) {
           var instance = pagefind.createInstance({
             basePath: new URL(BUNDLES[i], ROOT).href,
             baseUrl: "/",
             noWorker: FROM_DISK
           });
+          instance.akhbarRules = loaded[1][i];
           // Pagefind counts filter values only over the filter chunks it has loaded: load them all
           // once, so that every search's `filters` counts every value
           return instance.init().then(function () { return instance.filters(); })
@@ -240,19 +269,25 @@
     return ("../".repeat(depth) + target) || "./";
   }
 
+  /** The headline: the first `tn` words of the hidden text (the `title` metadata holds its search keys). */
+  function headline(text, count) {
+    return text ? text.split(" ").slice(0, count).map(reveal).join(" ") : "";
+  }
+
   function item(result) {
     return result.data().then(function (data) {
       var meta = data.meta || {};
       var hits = (data.locations || result.words || []).slice();
-      var shown = excerpt(meta.text || "", Number(meta.tn) || 0, hits);
+      var count = Number(meta.tn) || 0;
+      var shown = excerpt(meta.text || "", count, hits);
       return {
         url: linkTo(data.raw_url || data.url),
-        title: meta.title || "",
-        date: meta.date || "",
-        date_label: meta.date_label || "",
-        section: meta.section || "",
-        source: meta.source || "",
-        place: meta.place || "",
+        title: headline(meta.text || "", count),
+        date: reveal(meta.date || ""),
+        date_label: reveal(meta.date_label || ""),
+        section: reveal(meta.section || ""),
+        source: reveal(meta.source || ""),
+        place: reveal(meta.place || ""),
         excerpt: shown.html,
         excerpt_text: shown.text,
         score: result.score
@@ -298,34 +333,217 @@
     return all;
   }
 
-  function emptySearch(terms) {
+  function emptySearch(terms, unknown, suggestion) {
     return {
-      terms: terms, total: 0, filters: {}, totalFilters: {},
+      terms: terms, total: 0, filters: {}, totalFilters: {}, unknown: unknown || [], suggestion: suggestion || null,
       page: function () { return Promise.resolve([]); }
     };
   }
 
+  // ------------------------------------------------------------ matching and ranking
+
+  var PHRASE_FIRST = 1e8; // articles where the query's words stand together, in order, come first,
+  var EXACT_FIRST = 1e6; // then by how many words appear in the reader's own spelling, then by score
+
+  /** Every page of one bundle that has a term (no filters): id → sorted word positions. */
+  function pagesWith(instance, term, cache) {
+    if (!cache.has(term)) {
+      cache.set(term, instance.search(term).then(function (response) {
+        var pages = new Map();
+        response.results.forEach(function (result) { pages.set(result.id, result.words || []); });
+        return pages;
+      }));
+    }
+    return cache.get(term);
+  }
+
+  /** How many pages in all bundles have each term: [[count per term] per bundle] summed per term. */
+  function counts(list, plans, caches) {
+    return Promise.all(list.map(function (instance, i) {
+      return Promise.all(plans[i].map(function (term) {
+        return pagesWith(instance, term.group, caches[i]).then(function (pages) { return pages.size; });
+      }));
+    })).then(function (perBundle) {
+      return plans[0].map(function (_, t) {
+        return perBundle.reduce(function (sum, bundle) { return sum + bundle[t]; }, 0);
+      });
+    });
+  }
+
+  /** A term for two words read as one (نيو يورك: نيويورك), in a bundle's table. */
+  function joined(first, second, rules) {
+    var key = normalise.key(first.text) + normalise.key(second.text);
+    var name = normalise.group(key, rules);
+    return { text: first.text + " " + second.text, group: name + normalise.END, exact: normalise.keyOf(name, key) };
+  }
+
+  /**
+   * The query's terms in every bundle: [[term]] (one list per bundle, the same length). Two words
+   * that the archive writes as one word are read as that word.
+   */
+  function plan(query, list, caches) {
+    var plans = list.map(function (instance) { return normalise.queryTerms(query, instance.akhbarRules); });
+    var single = function (term) { return term.text.indexOf(" ") < 0; };
+    var step = function (t) {
+      if (t >= plans[0].length - 1) return Promise.resolve(plans);
+      if (!plans.every(function (p) { return single(p[t]) && single(p[t + 1]); })) return step(t + 1);
+      var candidates = plans.map(function (p, i) { return joined(p[t], p[t + 1], list[i].akhbarRules); });
+      return Promise.all(list.map(function (instance, i) {
+        return pagesWith(instance, candidates[i].group, caches[i]);
+      })).then(function (found) {
+        if (!found.some(function (pages) { return pages.size; })) return step(t + 1);
+        plans.forEach(function (p, i) { p.splice(t, 2, candidates[i]); });
+        return step(t);
+      });
+    };
+    return step(0);
+  }
+
+  /** Are the terms' positions consecutive somewhere in a page (the words stand together, in order)? */
+  function together(positions) {
+    if (positions.length < 2) return false;
+    var later = positions.slice(1).map(function (list) { return new Set(list); });
+    return positions[0].some(function (start) {
+      return later.every(function (set, k) { return set.has(start + k + 1); });
+    });
+  }
+
+  /** A bundle's results in relevance order: phrase, then the reader's own spellings, then score. */
+  function rank(instance, results, terms, cache) {
+    var exact = Promise.all(terms.map(function (term) { return pagesWith(instance, '"' + term.exact + '"', cache); }));
+    var broad = Promise.all(terms.map(function (term) { return pagesWith(instance, term.group, cache); }));
+    return Promise.all([exact, broad]).then(function (found) {
+      return results.map(function (result) {
+        var own = found[0].filter(function (pages) { return pages.has(result.id); }).length;
+        var near = together(found[1].map(function (pages) { return pages.get(result.id) || []; }));
+        return {
+          id: result.id, words: result.words, data: result.data,
+          score: (near ? PHRASE_FIRST : 0) + own * EXACT_FIRST + result.score
+        };
+      }).sort(function (a, b) { return b.score - a.score; });
+    });
+  }
+
+  // ------------------------------------------------------------ suggestions
+
+  var suggestionWords = null;
+
+  /** Every bundle's suggestion words, commonest first in each, with their keys (loaded once). */
+  function vocabulary() {
+    if (!suggestionWords) {
+      suggestionWords = Promise.all(BUNDLES.map(function (folder) {
+        return bundleTable(folder, "akhbar-words.js", []);
+      })).then(function (lists) {
+        var seen = new Map();
+        lists.forEach(function (list) {
+          list.forEach(function (word) {
+            var key = normalise.key(normalise.words(word).join(""));
+            if (!seen.has(key)) seen.set(key, word);
+          });
+        });
+        return Array.from(seen, function (entry) { return { key: entry[0], word: entry[1] }; });
+      });
+    }
+    return suggestionWords;
+  }
+
+  /** Edit distance (with transpositions) between a and b, or limit + 1 once it exceeds limit. */
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var rows = [[]];
+    for (var j = 0; j <= b.length; j++) rows[0][j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      rows[i] = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
+        rows[i][j] = value;
+        best = Math.min(best, value);
+      }
+      if (best > limit) return limit + 1;
+    }
+    return rows[a.length][b.length];
+  }
+
+  /** The archive's closest spelling of a word no article has, or null. */
+  function closest(word, known) {
+    var key = normalise.key(normalise.words(word).join(""));
+    var limit = Array.from(key).length <= 4 ? 1 : 2;
+    var best = null;
+    var bestDistance = limit + 1;
+    known.forEach(function (entry) {
+      if (bestDistance === 1 || entry.key === key) return;
+      var d = distance(key, entry.key, Math.min(limit, bestDistance - 1));
+      if (d < bestDistance) { best = entry.word; bestDistance = d; }
+    });
+    return best;
+  }
+
+  /** The query with each unknown word replaced by its closest known spelling, or null. */
+  function correct(query, unknown) {
+    if (!unknown.length) return Promise.resolve(null);
+    return vocabulary().then(function (known) {
+      var replaced = false;
+      var text = query.trim().split(/\s+/).map(function (chunk) {
+        var key = normalise.key(normalise.words(chunk).join(""));
+        var wrong = unknown.some(function (word) { return normalise.key(normalise.words(word).join("")) === key; });
+        var better = wrong ? closest(chunk, known) : null;
+        if (better) replaced = true;
+        return better || chunk;
+      }).join(" ");
+      return replaced ? text : null;
+    });
+  }
+
+  // ------------------------------------------------------------ searching
+
   /** Run a search; the result pages through matches without loading them all. */
   function open(query, options) {
     options = options || {};
-    var terms = normalise.terms(query || "");
+    query = query || "";
     var settings = pagefindOptions(options);
-    if (!terms.length && !settings.filters) return Promise.resolve(emptySearch(terms));
-    if (!terms.length && !settings.sort) settings.sort = { date: "desc" }; // browsing a filter
+    var typed = normalise.terms(query);
+    if (!typed.length && !settings.filters) return Promise.resolve(emptySearch(typed));
+    if (!typed.length && !settings.sort) settings.sort = { date: "desc" }; // browsing a filter
     return instances().then(function (list) {
-      return Promise.all(list.map(function (instance) {
-        return instance.search(terms.length ? terms.join(" ") : null, settings);
-      }));
-    }).then(function (responses) {
+      var caches = list.map(function () { return new Map(); });
+      return plan(query, list, caches).then(function (plans) {
+        return counts(list, plans, caches).then(function (found) {
+          var unknown = plans[0].filter(function (_, t) { return found[t] === 0; }).map(function (t) { return t.text; });
+          if (unknown.length) {
+            return correct(query, unknown).then(function (suggestion) {
+              return emptySearch(plans[0].map(function (t) { return t.group; }), unknown, suggestion);
+            });
+          }
+          return search(list, plans, settings, caches);
+        });
+      });
+    });
+  }
+
+  function search(list, plans, settings, caches) {
+    return Promise.all(list.map(function (instance, i) {
+      var terms = plans[i].map(function (term) { return term.group; });
+      return instance.search(terms.length ? terms.join(" ") : null, settings).then(function (response) {
+        if (settings.sort || !terms.length) return response;
+        return rank(instance, response.results, plans[i], caches[i]).then(function (ranked) {
+          return Object.assign({}, response, { results: ranked });
+        });
+      });
+    })).then(function (responses) {
       var results = mergeResults(responses, settings.sort);
       return {
-        terms: terms,
+        terms: plans.length ? plans[0].map(function (term) { return term.group; }) : [],
         total: results.length,
         // counts per filter value within these results (Pagefind leaves `filters` empty when none is set)
         filters: responses.reduce(function (all, r) {
           return addCounts(all, settings.filters ? r.filters : r.totalFilters);
         }, {}),
         totalFilters: responses.reduce(function (all, r) { return addCounts(all, r.totalFilters); }, {}),
+        unknown: [],
+        suggestion: null,
         page: function (start, count) {
           return Promise.all(results.slice(start, start + count).map(item));
         }
@@ -341,6 +559,11 @@
 
   archiveSearch.open = open;
   archiveSearch.terms = function (query) { return normalise.terms(query || ""); };
+  archiveSearch.suggest = function (query) {
+    return open(query).then(function (found) { return found.suggestion ? [found.suggestion] : []; });
+  };
+  window.akhbarSearchSuggestions = window.akhbarSearchSuggestions || [];
+  window.akhbarSearchSuggestions.push(archiveSearch.suggest);
   archiveSearch.filters = function () {
     return instances().then(function (list) {
       return Promise.all(list.map(function (instance) { return instance.filters(); }));

@@ -1,0 +1,363 @@
+"""How search reads words: the rules shared by the index and the query. Pure functions.
+
+The browser applies the same rules to queries (theme/static/assets/js/search-normalise.js, with
+the table this module writes beside each search bundle); tests check that the two agree.
+
+A word of an article is folded and split as before (akhbar.arabic.search_words) and read with
+its attached clitics removed in every way they can be read (`readings`). Each reading then gets a
+*group*: the name under which every spelling of the word meets. The group comes from the variant
+table when the reading, or what light stemming makes of it, is in the table (akhbar/
+search_variants.txt, site.yaml `search: synonyms:`, and spellings of long names found in the
+archive itself); otherwise it is the light stem: the reading without a plural, dual, feminine,
+people-adjective or accusative ending, while at least MIN_STEM letters remain (so that قطر never
+meets قطرات, nor درعا درع). The index stores, per reading, one key: the group, SEARCH_END, then a
+two-letter mark of the reading itself. A query word's group followed by SEARCH_END is a prefix of
+every key of its group (Pagefind matches prefixes), so one term finds every spelling; the full key
+finds the exact spelling, which ranks first.
+
+Phrases of the table (حلف شمال الأطلسي) and compounds written in two words (واتس آب) add their
+group's key at their first word, so the one-word name finds them too.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .arabic import search_key, search_words
+
+SEARCH_END = "\u06a7"  # ڧ: a letter that never ends a folded Arabic word
+PLACEHOLDER = "·"  # stands in for a chunk with no letters, so positions stay aligned
+MIN_STEM = 4  # light stemming keeps at least this many letters
+MIN_SPELLING = 6  # spellings of names are matched across the archive only from this length
+VARIANTS = Path(__file__).with_name("search_variants.txt")
+
+_ARABIC = re.compile("[\u0621-\u064a]+")
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ك", "ل", "لل")  # لل is ل before ال, whose alef is dropped
+MIN_FORM = 2  # a clitic is read off only when at least this many letters remain
+# (suffix, what replaces it), longest first: people adjectives, duals, plurals, feminine, accusative
+_SUFFIXES = (("يين", ""), ("يون", ""), ("يات", ""), ("يتين", ""), ("يتان", ""), ("تين", "ه"), ("تان", "ه"),
+             ("ات", ""), ("ين", ""), ("ون", ""), ("يه", ""), ("يا", ""), ("ي", ""), ("ه", ""), ("ا", ""))
+_LETTER = re.compile(r"[^\W\d_]")
+_NISBA_BASE = re.compile("(?:يا|يه|ا|ه|ي)$")
+_MARK_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+_VOWELS = frozenset("اوي")
+
+
+def readings(word: str) -> list[str]:
+    """Every stem a folded word may be once its clitics are read off: [وف]? [بكل لل]? (ال)* stem, sorted."""
+    forms = {word}
+    for conjunction in _CONJUNCTIONS:
+        for preposition in _PREPOSITIONS:
+            prefix = conjunction + preposition
+            stem = word[len(prefix):] if word.startswith(prefix) else ""
+            while len(stem) >= MIN_FORM:
+                forms.add(stem)
+                if not stem.startswith("ال"):
+                    break
+                stem = stem[2:]
+    return sorted(form for form in forms if search_key(form) == form)
+
+
+def stems(form: str) -> list[str]:
+    """The form, then what light stemming makes of it, one ending at a time (at most two)."""
+    steps = [form]
+    if not _ARABIC.fullmatch(form):
+        return steps
+    for _ in range(2):
+        for suffix, replacement in _SUFFIXES:
+            if form.endswith(suffix) and len(form) - len(suffix) + len(replacement) >= MIN_STEM:
+                form = form[:-len(suffix)] + replacement
+                steps.append(form)
+                break
+        else:
+            break
+    return steps
+
+
+def exact_mark(form: str) -> str:
+    """Two letters that tell one spelling of a group from another (FNV-1a of its code points)."""
+    value = 0x811C9DC5
+    for ch in form:
+        value = ((value ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return _MARK_LETTERS[value % 28] + _MARK_LETTERS[value // 28 % 28]
+
+
+def skeleton(stem: str) -> str:
+    """Where a long name's spellings meet: its first letter, then its consonants, with ج for غ."""
+    folded = stem.replace("غ", "ج")
+    return folded[0] + "".join(ch for ch in folded[1:] if ch not in _VOWELS)
+
+
+def same_spelling(a: str, b: str) -> bool:
+    """Are a and b one name spelt with more or fewer long vowels (نتنياهو, نتانياهو), ج or غ alike?"""
+    if a == b or skeleton(a) != skeleton(b):
+        return False
+    longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
+    longer, shorter = longer.replace("غ", "ج"), shorter.replace("غ", "ج")
+    i = 0
+    for ch in longer:
+        if i < len(shorter) and ch == shorter[i]:
+            i += 1
+        elif ch not in _VOWELS:
+            return False
+    return i == len(shorter)
+
+
+# ---------------------------------------------------------------- the variant table
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The variant table: reading or stem → group, and phrases (tuples of keys) → group."""
+
+    groups: Mapping[str, str] = field(default_factory=dict)
+    phrases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+
+    def group(self, form: str) -> str:
+        """The group of a reading: from the table (the reading or one of its stems), else its stem."""
+        steps = stems(form)
+        for step in steps:
+            if step in self.groups:
+                return self.groups[step]
+        return steps[-1]
+
+    def longest_phrase(self) -> int:
+        return max((len(p) for p in self.phrases), default=0)
+
+    def as_json(self) -> str:
+        """The table for the browser (search-normalise.js), sorted so the bytes never change."""
+        data = {"groups": dict(sorted(self.groups.items())),
+                "phrases": sorted([*phrase, group] for phrase, group in self.phrases.items())}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def spelling_keys(spelling: str) -> list[str]:
+    """A spelling of the table read as search reads text: the key of each of its words."""
+    return [search_key(word) for word in search_words(spelling)]
+
+
+def _place_forms(key: str) -> list[str]:
+    """A place's key, its stems, its people adjective (مصر → مصري) and that adjective's stems."""
+    base = _NISBA_BASE.sub("", key) if len(_NISBA_BASE.sub("", key)) >= 2 else key
+    return [*stems(key), *stems(base + "ي")]
+
+
+def parse_variants(text: str, source: str = "search_variants.txt") -> list[tuple[bool, list[str]]]:
+    """Lines of a variant table: (is a place, spellings). Raises ValueError naming a bad line."""
+    groups: list[tuple[bool, list[str]]] = []
+    places = False
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line in ("[places]", "[words]"):
+            places = line == "[places]"
+            continue
+        spellings = [s.strip() for s in line.split("|")]
+        if not all(spelling_keys(s) for s in spellings):
+            raise ValueError(f"{source}:{number}: every spelling needs letters")
+        groups.append((places, spellings))
+    return groups
+
+
+def build_rules(groups: Iterable[tuple[bool, Sequence[str]]], extra: Mapping[str, str] | None = None) -> Rules:
+    """The table for some groups of spellings; later groups win where two claim one form."""
+    table: dict[str, str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    for is_place, spellings in groups:
+        first = spelling_keys(spellings[0])
+        name = stems(first[0])[-1] if len(first) == 1 else " ".join(first)
+        for spelling in spellings:
+            keys = spelling_keys(spelling)
+            if len(keys) > 1:
+                phrases[tuple(keys)] = name
+                continue
+            for form in _place_forms(keys[0]) if is_place else stems(keys[0]):
+                table[form] = name
+    table.update(extra or {})
+    return Rules(table, phrases)
+
+
+@functools.cache
+def builtin_groups() -> tuple[tuple[bool, tuple[str, ...]], ...]:
+    """The groups of akhbar/search_variants.txt."""
+    return tuple((place, tuple(s)) for place, s in parse_variants(VARIANTS.read_text(encoding="utf-8")))
+
+
+def site_rules(synonyms: Sequence[Sequence[str]] = ()) -> Rules:
+    """The built-in table with a site's own synonyms (site.yaml search: synonyms:) added."""
+    return build_rules([*builtin_groups(), *((False, tuple(group)) for group in synonyms)])
+
+
+# ---------------------------------------------------------------- what an archive adds
+
+
+@dataclass
+class Vocabulary:
+    """The words of a bundle's articles: how many articles use each key, and each key's spellings."""
+
+    articles: Counter[str] = field(default_factory=Counter)  # key → articles using it
+    spellings: dict[str, Counter[str]] = field(default_factory=dict)  # key → its spellings, as written
+
+    def add_article(self, chunks: Sequence[str]) -> None:
+        """Count the words of one article (its whitespace-separated chunks)."""
+        seen: set[str] = set()
+        for chunk in chunks:
+            words = search_words(chunk)
+            for word in words:
+                key = search_key(word)
+                seen.add(key)
+                self.spellings.setdefault(key, Counter())[_shown(chunk) if len(words) == 1 else word] += 1
+        self.articles.update(seen)
+
+    def merge(self, other: Vocabulary) -> None:
+        self.articles.update(other.articles)
+        for key, counts in other.spellings.items():
+            self.spellings.setdefault(key, Counter()).update(counts)
+
+
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
+
+
+def _shown(chunk: str) -> str:
+    """A chunk as a suggestion shows it: no punctuation around it, no diacritics or tatweel."""
+    return _MARKS.sub("", _EDGES.sub("", chunk))
+
+
+def compound_pairs(chunks: Sequence[str], known: Mapping[str, int]) -> set[tuple[str, str]]:
+    """Keys of two one-word chunks side by side that, joined, are a known word (واتس آب: واتساب)."""
+    pairs = set()
+    keys = [search_key(w[0]) if len(w) == 1 else "" for w in map(search_words, chunks)]
+    for first, second in zip(keys, keys[1:], strict=False):
+        if len(first) >= MIN_FORM and len(second) >= MIN_FORM and len(first + second) >= 5 and first + second in known:
+            pairs.add((first, second))
+    return pairs
+
+
+def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Iterable[tuple[str, str]] = ()) -> Rules:
+    """`rules` with what the archive shows: spellings of one long name, and compounds written split.
+
+    Two stems of at least MIN_SPELLING letters join when one is the other with long vowels added
+    (or ج for غ); a group's name is its most used spelling. Two words side by side whose joined
+    form is also a word of the archive (واتس آب, واتساب) become a phrase of that word's group.
+    """
+    counts: Counter[str] = Counter()
+    for key, n in vocabulary.articles.items():
+        counts[rules.group(key)] += n
+    named = set(rules.groups.values())
+    buckets: dict[str, list[str]] = {}
+    for stem in sorted(counts):
+        if len(stem) >= MIN_SPELLING and _ARABIC.fullmatch(stem) and stem not in named:
+            buckets.setdefault(skeleton(stem), []).append(stem)
+    parent: dict[str, str] = {}
+
+    def root(stem: str) -> str:
+        while parent.get(stem, stem) != stem:
+            stem = parent[stem]
+        return stem
+
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if same_spelling(a, b):
+                    ra, rb = root(a), root(b)
+                    if ra != rb:
+                        keep, drop = sorted((ra, rb), key=lambda s: (-counts[s], s))
+                        parent[drop] = keep
+    extra = {stem: root(stem) for stem in sorted(parent)}
+    phrases = dict(rules.phrases)
+    for first, second in sorted(pairs):
+        phrases.setdefault((first, second), rules.group(first + second))
+    return Rules({**rules.groups, **extra}, phrases)
+
+
+def suggestion_words(vocabulary: Vocabulary, limit: int = 60_000) -> list[str]:
+    """Spellings a query may be corrected to: each key's commonest spelling, used in two articles or more."""
+    keys = sorted((k for k, n in vocabulary.articles.items() if n >= 2 and _LETTER.search(k)),
+                  key=lambda k: (-vocabulary.articles[k], k))[:limit]
+    return [min(vocabulary.spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0] for k in keys]
+
+
+# ---------------------------------------------------------------- tokens and terms
+
+
+def key_of(group: str, form: str) -> str:
+    """The index key of one reading: its group, SEARCH_END, and the mark of the reading."""
+    return group + SEARCH_END + exact_mark(form)
+
+
+def index_tokens(chunks: Sequence[str], rules: Rules) -> list[str]:
+    """One whitespace-free token per chunk (so positions stay those of the original words).
+
+    A token holds the keys of every reading of every word in the chunk, joined by '-' (Pagefind
+    indexes each part of a hyphenated word at the word's position); the first word of a phrase of
+    the table, or of a compound, also holds the phrase's key.
+    """
+    words = [search_words(chunk) for chunk in chunks]
+    keys: list[dict[str, None]] = [
+        {key_of(rules.group(form), form): None for word in chunk for form in readings(word)} for chunk in words]
+    if rules.phrases:
+        singles = [[search_key(w[0])] + readings(w[0]) if len(w) == 1 else [] for w in words]
+        longest = rules.longest_phrase()
+        for start in range(len(words)):
+            for length in range(min(longest, len(words) - start), 1, -1):
+                group = _phrase_at(singles, start, length, rules)
+                if group is not None:
+                    keys[start][key_of(group, " ".join(singles[start + i][0] for i in range(length)))] = None
+                    break
+    return ["-".join(k) or PLACEHOLDER for k in keys]
+
+
+def _phrase_at(singles: list[list[str]], start: int, length: int, rules: Rules) -> str | None:
+    """The group of a phrase of the table starting at `start` (its first word read any way)."""
+    span = singles[start:start + length]
+    if any(not s for s in span):
+        return None
+    tail = tuple(s[0] for s in span[1:])
+    for first in dict.fromkeys(span[0]):
+        group = rules.phrases.get((first, *tail))
+        if group is not None:
+            return group
+    return None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word (or phrase) of a query: the term that finds every spelling, and the exact one."""
+
+    text: str  # as the reader typed it
+    group: str  # Pagefind term: group + SEARCH_END, a prefix of every key of the group
+    exact: str  # the key of this very spelling
+
+
+def query_terms(query: str, rules: Rules) -> list[Term]:
+    """The terms of a reader's query (mirrors terms() in search-normalise.js)."""
+    words = search_words(query)
+    keys = [search_key(word) for word in words]
+    terms: list[Term] = []
+    i = 0
+    longest = rules.longest_phrase()
+    while i < len(keys):
+        for length in range(min(longest, len(keys) - i), 1, -1):
+            group = rules.phrases.get(tuple(keys[i:i + length]))
+            if group is not None:
+                phrase = " ".join(keys[i:i + length])
+                terms.append(Term(" ".join(words[i:i + length]), group + SEARCH_END, key_of(group, phrase)))
+                i += length
+                break
+        else:
+            group = rules.group(keys[i])
+            terms.append(Term(words[i], group + SEARCH_END, key_of(group, keys[i])))
+            i += 1
+    unique: dict[str, Term] = {}
+    for term in terms:
+        unique.setdefault(term.exact, term)
+    return list(unique.values())
