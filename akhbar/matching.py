@@ -131,6 +131,13 @@ class Rules:
     def longest_phrase(self) -> int:
         return max((len(p) for p in self.phrases), default=0)
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Rules:
+        """The table as_json wrote (for tests that read a bundle's table)."""
+        phrases = data.get("phrases", [])
+        assert isinstance(phrases, list)
+        return cls(dict(data.get("groups", {})), {tuple(p[:-1]): p[-1] for p in phrases})  # type: ignore[call-overload]
+
     def as_json(self) -> str:
         """The table for the browser (search-normalise.js), sorted so the bytes never change."""
         data = {"groups": dict(sorted(self.groups.items())),
@@ -245,17 +252,20 @@ def compound_pairs(chunks: Sequence[str], known: Mapping[str, int]) -> set[tuple
 def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Iterable[tuple[str, str]] = ()) -> Rules:
     """`rules` with what the archive shows: spellings of one long name, and compounds written split.
 
-    Two stems of at least MIN_SPELLING letters join when one is the other with long vowels added
+    Two stems of words of at least MIN_SPELLING letters join when one is the other with long vowels added
     (or ج for غ); a group's name is its most used spelling. Two words side by side whose joined
     form is also a word of the archive (واتس آب, واتساب) become a phrase of that word's group.
     """
     counts: Counter[str] = Counter()
+    longest: dict[str, int] = {}
     for key, n in vocabulary.articles.items():
-        counts[rules.group(key)] += n
+        stem = rules.group(key)
+        counts[stem] += n
+        longest[stem] = max(longest.get(stem, 0), len(key))
     named = set(rules.groups.values())
     buckets: dict[str, list[str]] = {}
     for stem in sorted(counts):
-        if len(stem) >= MIN_SPELLING and _ARABIC.fullmatch(stem) and stem not in named:
+        if longest[stem] >= MIN_SPELLING and _ARABIC.fullmatch(stem) and stem not in named:
             buckets.setdefault(skeleton(stem), []).append(stem)
     parent: dict[str, str] = {}
 
