@@ -43,7 +43,8 @@ _PREPOSITIONS = ("", "ب", "ك", "ل", "لل")  # لل is ل before ال, whose 
 MIN_FORM = 2  # a clitic is read off only when at least this many letters remain
 # (suffix, what replaces it), longest first: people adjectives, duals, plurals, feminine, accusative
 _SUFFIXES = (("يين", ""), ("يون", ""), ("يات", ""), ("يتين", ""), ("يتان", ""), ("تين", "ه"), ("تان", "ه"),
-             ("ات", ""), ("ين", ""), ("ون", ""), ("يه", ""), ("يا", ""), ("ي", ""), ("ه", ""), ("ا", ""))
+             ("ات", ""), ("ات", "ه"), ("ين", ""), ("ون", ""), ("يه", ""), ("يا", ""), ("ي", ""), ("ه", ""),
+             ("اء", "ا"), ("ا", ""))
 _LETTER = re.compile(r"[^\W\d_]")
 _NISBA_BASE = re.compile("(?:يا|يه|ا|ه|ي)$")
 _MARK_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -121,11 +122,14 @@ class Rules:
     phrases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
 
     def group(self, form: str) -> str:
-        """The group of a reading: from the table (the reading or one of its stems), else its stem."""
+        """The group of a reading: from the table (the reading, one of its stems, or the reading
+        without an accusative ا: طفلا), else its stem."""
         steps = stems(form)
         for step in steps:
             if step in self.groups:
                 return self.groups[step]
+        if form.endswith("ا") and form[:-1] in self.groups:
+            return self.groups[form[:-1]]
         return steps[-1]
 
     def longest_phrase(self) -> int:
@@ -151,9 +155,10 @@ def spelling_keys(spelling: str) -> list[str]:
 
 
 def _place_forms(key: str) -> list[str]:
-    """A place's key, its stems, its people adjective (مصر → مصري) and that adjective's stems."""
+    """A place's key, its people adjective (مصر → مصري, سوريا → سوري), and the adjective's stem when
+    at least MIN_STEM letters long (أمريكا → أمريك, where الأمريكيين ends; never ترك, from تركيا)."""
     base = _NISBA_BASE.sub("", key) if len(_NISBA_BASE.sub("", key)) >= 2 else key
-    return [*stems(key), *stems(base + "ي")]
+    return [key, base + "ي", *([base] if len(base) >= MIN_STEM else [])]
 
 
 def parse_variants(text: str, source: str = "search_variants.txt") -> list[tuple[bool, list[str]]]:
@@ -179,14 +184,13 @@ def build_rules(groups: Iterable[tuple[bool, Sequence[str]]], extra: Mapping[str
     table: dict[str, str] = {}
     phrases: dict[tuple[str, ...], str] = {}
     for is_place, spellings in groups:
-        first = spelling_keys(spellings[0])
-        name = stems(first[0])[-1] if len(first) == 1 else " ".join(first)
+        name = " ".join(spelling_keys(spellings[0]))  # table groups are named by a key, never by a stem
         for spelling in spellings:
             keys = spelling_keys(spelling)
             if len(keys) > 1:
                 phrases[tuple(keys)] = name
                 continue
-            for form in _place_forms(keys[0]) if is_place else stems(keys[0]):
+            for form in _place_forms(keys[0]) if is_place else keys:
                 table[form] = name
     table.update(extra or {})
     return Rules(table, phrases)

@@ -27,7 +27,8 @@
   var ARABIC = /^[\u0621-\u064a]+$/;
   // (suffix, replacement), longest first: as _SUFFIXES in akhbar/matching.py
   var SUFFIXES = [["يين", ""], ["يون", ""], ["يات", ""], ["يتين", ""], ["يتان", ""], ["تين", "ه"], ["تان", "ه"],
-    ["ات", ""], ["ين", ""], ["ون", ""], ["يه", ""], ["يا", ""], ["ي", ""], ["ه", ""], ["ا", ""]];
+    ["ات", ""], ["ات", "ه"], ["ين", ""], ["ون", ""], ["يه", ""], ["يا", ""], ["ي", ""], ["ه", ""],
+    ["اء", "ا"], ["ا", ""]];
   var MARK_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي";
   var EMPTY_RULES = { groups: {}, phrases: [] };
 
@@ -88,13 +89,15 @@
     return MARK_LETTERS[value % 28] + MARK_LETTERS[Math.floor(value / 28) % 28];
   }
 
-  /** The group of a reading: from the table (the reading or one of its stems), else its stem. */
+  /** The group of a reading: from the table (the reading, a stem, or without an accusative ا), else its stem. */
   function group(form, rules) {
     var steps = stems(form);
     var groups = (rules || EMPTY_RULES).groups;
+    var has = function (name) { return Object.prototype.hasOwnProperty.call(groups, name); };
     for (var i = 0; i < steps.length; i++) {
-      if (Object.prototype.hasOwnProperty.call(groups, steps[i])) return groups[steps[i]];
+      if (has(steps[i])) return groups[steps[i]];
     }
+    if (form.slice(-1) === "ا" && has(form.slice(0, -1))) return groups[form.slice(0, -1)];
     return steps[steps.length - 1];
   }
 

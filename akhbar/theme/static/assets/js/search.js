@@ -345,10 +345,22 @@
   var PHRASE_FIRST = 1e8; // articles where the query's words stand together, in order, come first,
   var EXACT_FIRST = 1e6; // then by how many words appear in the reader's own spelling, then by score
 
+  var LAST_MARK = "\u064a\u064a"; // يي: no key of a group sorts after group + END + these two letters
+
+  /**
+   * Load every index chunk that holds keys of a group. Pagefind loads the one chunk whose range
+   * holds the term itself; a group's keys (term + mark) may run on into the next chunk.
+   */
+  function preload(instance, term) {
+    return term.slice(-1) === normalise.END ? instance.preload(term + LAST_MARK) : Promise.resolve();
+  }
+
   /** Every page of one bundle that has a term (no filters): id → sorted word positions. */
   function pagesWith(instance, term, cache) {
     if (!cache.has(term)) {
-      cache.set(term, instance.search(term).then(function (response) {
+      cache.set(term, preload(instance, term).then(function () {
+        return instance.search(term);
+      }).then(function (response) {
         var pages = new Map();
         response.results.forEach(function (result) { pages.set(result.id, result.words || []); });
         return pages;
@@ -447,17 +459,23 @@
     return suggestionWords;
   }
 
-  /** Edit distance (with transpositions) between a and b, or limit + 1 once it exceeds limit. */
+  var VOWEL = /[\u0627\u0648\u064a\u0621]/; // ا و ي ء: left out or added more often than other letters
+
+  function gap(letter) {
+    return VOWEL.test(letter) ? 0.5 : 1;
+  }
+
+  /** Edit distance (with transpositions; a long vowel left out or added costs half), or more than limit. */
   function distance(a, b, limit) {
-    if (Math.abs(a.length - b.length) > limit) return limit + 1;
-    var rows = [[]];
-    for (var j = 0; j <= b.length; j++) rows[0][j] = j;
+    if (Math.abs(a.length - b.length) > 2 * limit) return limit + 1;
+    var rows = [[0]];
+    for (var j = 1; j <= b.length; j++) rows[0][j] = rows[0][j - 1] + gap(b[j - 1]);
     for (var i = 1; i <= a.length; i++) {
-      rows[i] = [i];
-      var best = i;
+      rows[i] = [rows[i - 1][0] + gap(a[i - 1])];
+      var best = rows[i][0];
       for (j = 1; j <= b.length; j++) {
         var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        var value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        var value = Math.min(rows[i - 1][j] + gap(a[i - 1]), rows[i][j - 1] + gap(b[j - 1]), rows[i - 1][j - 1] + cost);
         if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
         rows[i][j] = value;
         best = Math.min(best, value);
@@ -472,10 +490,10 @@
     var key = normalise.key(normalise.words(word).join(""));
     var limit = Array.from(key).length <= 4 ? 1 : 2;
     var best = null;
-    var bestDistance = limit + 1;
+    var bestDistance = limit + 0.25;
     known.forEach(function (entry) {
-      if (bestDistance === 1 || entry.key === key) return;
-      var d = distance(key, entry.key, Math.min(limit, bestDistance - 1));
+      if (bestDistance <= 0.5 || entry.key === key) return;
+      var d = distance(key, entry.key, limit);
       if (d < bestDistance) { best = entry.word; bestDistance = d; }
     });
     return best;
