@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import gzip
 import json
 import os
@@ -226,11 +227,17 @@ def test_index_source_keeps_positions_and_metadata() -> None:
     article = Article("content/x.md", "x", "والحكومة: خطة", body_html="<p>نص <em>الخبر</em> – هنا</p>",
                       section="سياسة", source="سانا", place="دمشق", url="articles/x/index.html")
     page = search.index_source(article, "1 آذار 2018")
-    text = re.search(r'data-pagefind-meta="text\[content\]" content="([^"]*)"', page).group(1)
-    units = [search.reveal_words(u) for u in text.split(" ")]
+
+    def meta(name: str) -> str:
+        return html.unescape(re.search(rf'data-pagefind-meta="{name}\[content\]" content="([^"]*)"', page).group(1))
+
+    units = [search.reveal_words(u) for u in meta("text").split(" ")]
     assert units == ["والحكومة:", "خطة", "نص", "الخبر", "–", "هنا"]
     body = re.search(r"<h1>(.*)</h1>\n<p>(.*)</p>", page)
     assert len(body.group(1).split()) + len(body.group(2).split()) == len(units)
+    assert meta("title") == body.group(1) == " ".join(matching.index_tokens(["والحكومة:", "خطة"], matching.site_rules()))
+    assert search.reveal_words(meta("date_label")) == "1 آذار 2018" and search.reveal_words(meta("place")) == "دمشق"
+    assert not re.search(r"\w", meta("date_label") + meta("section") + meta("source") + meta("place"))
     assert '<html lang="und">' in page
     for needle in ('data-pagefind-filter="section[content]" content="سياسة"',
                    'data-pagefind-meta="tn[content]" content="2"', 'data-pagefind-sort="date[content]" content="0000"'):
@@ -339,12 +346,23 @@ def test_only_articles_are_indexed_and_positions_match_the_original_words(built:
     found = fragments(built / "pagefind")
     assert sorted(f["url"] for f in found) == ["/articles/gov/index.html", "/articles/old/index.html",
                                               "/articles/undated/index.html"]
+    script = (built / "pagefind" / search.RULES_FILE).read_text(encoding="utf-8")
+    rules = matching.Rules.from_json(json.loads(script[script.index("(") + 1:script.rindex(")")]))
     for fragment in found:
         units = [search.reveal_words(u) for u in fragment["meta"]["text"].split(" ")]
         tokens = fragment["content"].split(" ")
         assert len(tokens) == len(units)
-        for unit, token in zip(units, tokens, strict=True):
-            assert token.rstrip(".") == search.index_token(unit)
+        title = int(fragment["meta"]["tn"])
+        expected = matching.index_tokens(units[:title], rules) + matching.index_tokens(units[title:], rules)
+        assert [t.rstrip(".") for t in tokens] == expected
+
+
+def test_each_bundle_carries_its_variant_table_and_suggestion_words(built: Path) -> None:
+    bundle = built / "pagefind"
+    rules = (bundle / search.RULES_FILE).read_text(encoding="utf-8")
+    words = (bundle / search.WORDS_FILE).read_text(encoding="utf-8")
+    assert rules.startswith("window.__akhbarSearchRules({") and '"groups"' in rules
+    assert words.startswith("window.__akhbarSearchWords([")
 
 
 def test_every_page_offers_the_search_box(built: Path) -> None:
@@ -374,7 +392,8 @@ def test_server_only_sites_get_no_disk_twins(make_site, tmp_path: Path) -> None:
     out = tmp_path / "out"
     pipeline.build(pipeline.load(root), out)
     assert (out / "pagefind/pagefind.js").is_file()
-    assert sorted(p.name for p in (out / "pagefind").rglob("*.js")) == ["pagefind-worker.js", "pagefind.js"]
+    assert sorted(p.name for p in (out / "pagefind").rglob("*.js")) == [search.RULES_FILE, search.WORDS_FILE,
+                                                                     "pagefind-worker.js", "pagefind.js"]
     assert not (out / "pagefind/pagefind-file.js").exists()
 
 
