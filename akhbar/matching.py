@@ -35,6 +35,7 @@ SEARCH_END = "\u06a7"  # ڧ: a letter that never ends a folded Arabic word
 PLACEHOLDER = "·"  # stands in for a chunk with no letters, so positions stay aligned
 MIN_STEM = 4  # light stemming keeps at least this many letters
 MIN_SPELLING = 6  # spellings of names are matched across the archive only from this length
+COMPOUND_SHARE = 0.5  # two words form a compound when they stand together this often
 VARIANTS = Path(__file__).with_name("search_variants.txt")
 
 _ARABIC = re.compile("[\u0621-\u064a]+")
@@ -184,7 +185,7 @@ def build_rules(groups: Iterable[tuple[bool, Sequence[str]]], extra: Mapping[str
     table: dict[str, str] = {}
     phrases: dict[tuple[str, ...], str] = {}
     for is_place, spellings in groups:
-        name = " ".join(spelling_keys(spellings[0]))  # table groups are named by a key, never by a stem
+        name = "".join(spelling_keys(spellings[0]))  # named by a key, never a stem; no space in a key
         for spelling in spellings:
             keys = spelling_keys(spelling)
             if len(keys) > 1:
@@ -253,12 +254,19 @@ def compound_pairs(chunks: Sequence[str], known: Mapping[str, int]) -> set[tuple
     return pairs
 
 
-def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Iterable[tuple[str, str]] = ()) -> Rules:
+def _is_compound(pair: tuple[str, str], articles: int, known: Mapping[str, int]) -> bool:
+    """Do two words mostly stand together when they appear (واتس آب), unlike words that merely can (أن تقام)?"""
+    return articles >= COMPOUND_SHARE * min(known.get(pair[0], 0), known.get(pair[1], 0))
+
+
+def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str, str], int] | None = None) -> Rules:
     """`rules` with what the archive shows: spellings of one long name, and compounds written split.
 
     Two stems of words of at least MIN_SPELLING letters join when one is the other with long vowels added
     (or ج for غ); a group's name is its most used spelling. Two words side by side whose joined
-    form is also a word of the archive (واتس آب, واتساب) become a phrase of that word's group.
+    form is also a word of the archive (واتس آب, واتساب) become a phrase of that word's group when,
+    in at least COMPOUND_SHARE of the articles using the rarer of the two, they stand together
+    (`pairs`: each pair with the number of articles where it stands).
     """
     counts: Counter[str] = Counter()
     longest: dict[str, int] = {}
@@ -288,8 +296,9 @@ def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Iterable[tuple[str
                         parent[drop] = keep
     extra = {stem: root(stem) for stem in sorted(parent)}
     phrases = dict(rules.phrases)
-    for first, second in sorted(pairs):
-        phrases.setdefault((first, second), rules.group(first + second))
+    for (first, second), articles in sorted((pairs or {}).items()):
+        if _is_compound((first, second), articles, vocabulary.articles):
+            phrases.setdefault((first, second), rules.group(first + second))
     return Rules({**rules.groups, **extra}, phrases)
 
 

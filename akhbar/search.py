@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -222,16 +223,16 @@ def bundle_rules(articles: Sequence[Article], rules: matching.Rules,
         vocabulary.merge(part)
     known = vocabulary.articles
 
-    def pairs(start: int, end: int) -> list[set[tuple[str, str]]]:
-        found: set[tuple[str, str]] = set()
+    def pairs(start: int, end: int) -> list[Counter[tuple[str, str]]]:
+        found: Counter[tuple[str, str]] = Counter()
         for article in articles[start:end]:
             title, rest = article_chunks(article)
-            found |= matching.compound_pairs(title, known) | matching.compound_pairs(rest, known)
+            found.update(matching.compound_pairs(title, known) | matching.compound_pairs(rest, known))
         return [found]
 
-    compounds: set[tuple[str, str]] = set()
+    compounds: Counter[tuple[str, str]] = Counter()
     for part_pairs in (workers.chunked(pairs, len(articles)) if parallel else pairs(0, len(articles))):
-        compounds |= part_pairs
+        compounds.update(part_pairs)
     return matching.derive_rules(rules, vocabulary, compounds), matching.suggestion_words(vocabulary)
 
 
