@@ -6,7 +6,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .output import MARKER, atomic_file
+from .output import MARKER, OutputError, atomic_file
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date zip can hold: no clock, the same bytes every time
 STORED = (".png", ".jpg", ".jpeg", ".webp", ".woff2", ".woff", ".gz", ".zip")  # already compressed
@@ -16,6 +16,9 @@ README_TEXT = """افتح الملف index.html في متصفحك لتقرأ ا�
 Open index.html in a web browser to read the archive. Everything works from disk, with no
 network, search included.
 """
+
+
+COMMENT = b"Made by akhbar bundle; the next bundle may replace this file."
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,52 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def ours(target: Path) -> bool:
+    """Did `akhbar bundle` write this zip? (Its comment says so; zips from before the comment hold
+    one folder with the README.txt written here.)"""
+    try:
+        with zipfile.ZipFile(target) as archive:
+            if archive.comment == COMMENT:
+                return True
+            names = archive.namelist()
+            folders = {name.split("/", 1)[0] for name in names}
+            readme = f"{next(iter(folders))}/{README}" if len(folders) == 1 else ""
+            return readme in names and archive.read(readme) == README_TEXT.encode("utf-8")
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return False
+
+
+def check_target(target: Path, site: Path, sources: Path | None = None) -> None:
+    """Refuse a zip that would land inside the site it holds (or what a build reads, `sources`'
+    content/, templates/ or static/), or replace a file that akhbar did not write."""
+    real = target.resolve()
+    if real.is_relative_to(site.resolve()):
+        raise OutputError("the zip cannot be written inside the site it holds", str(target),
+                          "choose a --zip file outside the output folder")
+    for name in ("content", "templates", "static") if sources is not None else ():
+        assert sources is not None
+        if real.is_relative_to((sources / name).resolve()):
+            raise OutputError(f"the zip cannot be written inside {name}/; the next build would read it",
+                              str(target), "choose a --zip file outside content/, templates/ and static/")
+    if target.is_dir():
+        raise OutputError("--zip names a folder", str(target), "give the name of the zip file to write")
+    if target.exists() and not ours(target):
+        raise OutputError("this file exists and is not a zip written by akhbar bundle; it was not replaced",
+                          str(target), "choose another --zip name, or move the file away first")
+
+
 def write_zip(site: Path, target: Path, folder: str | None = None) -> Bundled:
-    """Zip the built `site` into `target`, under one folder (default: the zip's name without .zip)."""
+    """Zip the built `site` into `target`, under one folder (default: the zip's name without .zip).
+
+    An existing `target` is replaced only when akhbar wrote it (OutputError otherwise).
+    """
     if not (site / "index.html").is_file():
         raise ValueError(f"{site} holds no built site (no index.html)")
-    if target.resolve().is_relative_to(site.resolve()):
-        raise ValueError("the zip cannot be written inside the site it holds")
+    check_target(target, site)
     folder = folder or target.stem
     files = site_files(site)
     with atomic_file(target) as handle, zipfile.ZipFile(handle, "w", compresslevel=9) as archive:
+        archive.comment = COMMENT
         if README not in dict(files):
             archive.writestr(_entry(f"{folder}/{README}"), README_TEXT.encode("utf-8"))
         for rel, path in files:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .output import OutputError
-from .problems import Problem, Problems, SiteError
+from .output import Output, OutputError, build_lock, resolve_out
+from .problems import Problem, Problems, SiteError, reason, write_hint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 SHOWN_BY_DEFAULT = 20
@@ -170,8 +171,25 @@ def _progress(label: str, enabled: bool):  # type: ignore[no-untyped-def]
 
 
 def _build(args: argparse.Namespace, write: bool) -> int:
+    """`check`, `build` and `bundle`; a build holds its output folder from the no-op check to the zip."""
+    out = resolve_out(getattr(args, "out", None) or args.site.resolve() / "public")
+    if not write:
+        return _run(args, out, write)
+    try:
+        Output(out, args.site.resolve()).check()  # a wrong --out (or --zip) is refused before anything is read
+        if args.command == "bundle":
+            from .bundle import check_target
+
+            check_target(_zip_target(args, out), out, args.site.resolve())
+    except OutputError as exc:
+        return _failed(Problems([exc.problem(out)]), args.verbose)
+    with build_lock(out, lambda message: print(message, file=sys.stderr, flush=True)):
+        return _run(args, out, write)
+
+
+def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
+    from . import incremental, timings
     from . import site as pipeline
-    from . import timings
     from .publishing import pages_size_note
 
     timings.reset()
@@ -179,12 +197,9 @@ def _build(args: argparse.Namespace, write: bool) -> int:
     root = args.site.resolve()
     show_progress = write and not getattr(args, "quiet", False)
     search, jobs, clean = getattr(args, "search", None), getattr(args, "jobs", None), getattr(args, "clean", False)
-    out = (getattr(args, "out", None) or root / "public").absolute()
-    digest = ""
+    digest = signature = ""
     if write:
-        from . import incremental
-
-        digest = incremental.input_digest(root, {"base_url": args.base_url, "search": search})
+        digest, signature = incremental.input_digest(root, {"base_url": args.base_url, "search": search})
         saved = None if clean else incremental.unchanged(root, out, digest)
         if saved is not None:
             return _unchanged(args, out, saved)
@@ -208,10 +223,11 @@ def _build(args: argparse.Namespace, write: bool) -> int:
         return EXIT_OK
     try:
         result = pipeline.build(loaded, out, _progress("writing", show_progress), jobs=jobs,
-                                incremental_build=not clean)
+                                incremental_build=not clean, stamp=True)
     except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _failed(Problems([exc.problem(out)]), args.verbose)
+    except SiteError as exc:
+        return _failed(exc.problems, args.verbose)
     _print_published(result, args.verbose)
     summary = (
         f"Built {len(loaded.articles)} articles, {result.pages} pages "
@@ -226,11 +242,20 @@ def _build(args: argparse.Namespace, write: bool) -> int:
               f"{'rebuilt' if result.search_indexed else 'unchanged'}.", file=sys.stderr)
     if getattr(args, "timings", False):
         print(timings.report(), file=sys.stderr)
-    incremental.remember(root, out, digest, {
-        "problems": loaded.problems, "unresolved": [u.format() for u in loaded.unresolved],
-        "published": result.published.problems if result.published else None,
-        "articles": len(loaded.articles), "pages": result.pages})
+    if incremental.input_signature(root) == signature:  # else a file changed while it was read: check next time
+        incremental.remember(root, out, digest, {
+            "problems": loaded.problems, "unresolved": [u.format() for u in loaded.unresolved],
+            "published": result.published.problems if result.published else None,
+            "articles": len(loaded.articles), "pages": result.pages}, result.stamp)
     return _bundle(args, out) if args.command == "bundle" else EXIT_OK
+
+
+def _failed(problems: Problems, verbose: bool,
+            outcome: str = "Nothing was written; the previous site is unchanged.") -> int:
+    """The build stopped while writing (a full disk, a broken template): the previous site stays."""
+    _print_problems(problems, verbose, sys.stderr)
+    print(outcome, file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def _unchanged(args: argparse.Namespace, out: Path, saved: dict) -> int:  # type: ignore[type-arg]
@@ -267,15 +292,24 @@ def _print_published(result, verbose: bool) -> None:  # type: ignore[no-untyped-
 def _bundle(args: argparse.Namespace, out: Path) -> int:
     from .bundle import write_zip
 
-    target = (args.zip or out.with_name(out.name + ".zip")).absolute()
+    target = _zip_target(args, out)
     try:
         made = write_zip(out, target)
-    except (OSError, ValueError) as exc:
+    except OutputError as exc:
+        return _failed(Problems([exc.problem(target)]), True, "The zip was not written.")
+    except OSError as exc:
+        problem = Problem(str(target), 0, f"the zip could not be written: {reason(exc)}", hint=write_hint(exc))
+        return _failed(Problems([problem]), True, "The zip was not written.")
+    except ValueError as exc:
         print(f"error: the zip could not be written: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Bundled {made.files} files ({made.bytes / 1e6:.1f} MB) into {_shown(target)}: "
           f"unpack it and open {made.folder}/index.html in a browser.")
     return EXIT_OK
+
+
+def _zip_target(args: argparse.Namespace, out: Path) -> Path:
+    return Path(os.path.abspath(args.zip or out.with_name(out.name + ".zip")))
 
 
 def _shown(path: Path) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .problems import Problems
+from .problems import Problems, read_hint, reason
 from .yamltext import Entry, load_mapping
 
 CONFIG_NAME = "site.yaml"
@@ -68,12 +68,17 @@ _SEARCH_KEYS = ("synonyms",)
 def load_settings(site_dir: Path, problems: Problems, base_url: str | None = None) -> Settings | None:
     """Read `site.yaml` from `site_dir`; report every problem; None when it cannot be used."""
     path = site_dir / CONFIG_NAME
-    if not path.is_file():
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
         problems.error(CONFIG_NAME, 0, "site.yaml is missing",
                        "create it with at least 'title:' and 'base_url:'")
         return None
+    except OSError as exc:
+        problems.error(CONFIG_NAME, 0, f"site.yaml could not be read: {reason(exc)}", read_hint(exc))
+        return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         problems.error(CONFIG_NAME, 1, "site.yaml is not UTF-8 text", "save it as UTF-8")
         return None
@@ -195,6 +200,12 @@ def _special(key: str, entry: Entry, problems: Problems) -> Any:
         if not isinstance(value, str) or not _LOCALE.match(value):
             problems.error(CONFIG_NAME, line, "locale must look like ar, ar_SY or ar_EG")
             return "ar"
+        if not _known_locale(value):
+            close = difflib.get_close_matches(value, _locales(), n=3)
+            problems.error(CONFIG_NAME, line, f"locale '{value}' is not a locale Babel knows",
+                           f"did you mean {' or '.join(repr(c) for c in close)}?" if close
+                           else "choose one such as ar, ar_SY or ar_EG")
+            return "ar"
         return value
     if key == "digits":
         if value not in ("latin", "arabic"):
@@ -206,6 +217,22 @@ def _special(key: str, entry: Entry, problems: Problems) -> Any:
     if key == "labels":
         return _check_labels(value, line, problems)
     raise AssertionError(key)  # every known key is handled above
+
+
+def _known_locale(name: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _locales() -> list[str]:
+    from babel.localedata import locale_identifiers
+
+    return sorted(locale_identifiers())
 
 
 def _check_permalink(value: Any, line: int, problems: Problems) -> str:

@@ -27,8 +27,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import sources
 from .content import Article
 from .output import MARKER, store_file
+from .problems import Problems
 
 CACHE_VERSION = "2"
 _PACKAGE = Path(__file__).resolve().parent
@@ -65,35 +67,55 @@ def code_digest() -> bytes:
     return h.digest()
 
 
-def tree_digest(folder: Path, h: Any, skip_hidden: bool = False) -> None:
-    """Feed every file under `folder` (relative name and bytes, in a stable order) into `h`."""
-    if not folder.exists():
-        h.update(b"-absent-\0")
-        return
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if skip_hidden and name.startswith("."):
-                continue
-            path = Path(dirpath) / name
-            h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
-            try:
-                h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
-            except OSError:
-                h.update(b"-unreadable-")
+INPUTS = (  # what a build reads from the site folder besides site.yaml: (folder, wanted file, skipped name)
+    (sources.CONTENT, sources.is_article, sources.skipped_in_content),
+    (sources.TEMPLATES, lambda name: True, sources.hidden),
+    (sources.STATIC, lambda name: True, sources.hidden),
+)
 
 
-def input_digest(root: Path, options: dict[str, Any]) -> str:
-    """Everything a build reads, hashed: equal digests give byte-identical sites."""
+def inputs(root: Path) -> tuple[list[sources.Source], Problems]:
+    """site.yaml and every file of content/, templates/ and static/ a build reads, with the problems
+    walking them met (a build would report those)."""
+    problems = Problems()
+    found = []
+    try:
+        info = os.stat(root / "site.yaml")
+        found.append(sources.Source("site.yaml", root / "site.yaml", info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    except OSError as exc:
+        problems.error("site.yaml", 0, str(exc))
+    for top, wanted, skip in INPUTS:
+        found.extend(sources.walk(root, top, problems, wanted, skip))
+    return found, problems
+
+
+def input_digest(root: Path, options: dict[str, Any]) -> tuple[str, str]:
+    """Everything a build reads, hashed (equal digests give byte-identical sites), and the inputs'
+    signature: their names, sizes and times, as input_signature gives them."""
     h = hashlib.blake2b(code_digest(), digest_size=20)
     h.update(repr(sorted(options.items())).encode())
-    for name in ("site.yaml", "content", "templates", "static"):
-        h.update(f"\0[{name}]\0".encode())
-        path = root / name
-        if path.is_file():
-            h.update(path.read_bytes())
-        else:
-            tree_digest(path, h)
+    found, problems = inputs(root)
+    for source in found:
+        h.update(source.rel.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            h.update(hashlib.blake2b(source.path.read_bytes(), digest_size=16).digest())
+        except OSError as exc:
+            h.update(f"!{exc.errno}".encode())  # the build will report it
+    h.update(repr(problems.items).encode("utf-8", "surrogateescape"))
+    return h.hexdigest(), _signature(found, problems)
+
+
+def input_signature(root: Path) -> str:
+    """The names, sizes and times (modified and changed) of everything a build reads: when it is the
+    same after a build as before it, no input changed while the build read it."""
+    return _signature(*inputs(root))
+
+
+def _signature(found: list[sources.Source], problems: Problems) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for s in found:
+        h.update(f"{s.rel}\0{s.size}\0{s.mtime_ns}\0{s.ctime_ns}\0".encode("utf-8", "surrogateescape"))
+    h.update(repr(problems.items).encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
@@ -262,8 +284,10 @@ def load_out_state(root: Path, out: Path) -> OutState:
     return state
 
 
-def save_out_state(root: Path, out: Path, state: OutState) -> None:
-    state.identity = folder_identity(out)
+def save_out_state(root: Path, out: Path, state: OutState, identity: tuple[int, ...] | None = None) -> None:
+    """Keep what a build wrote into `out`; `identity` is its folder's, taken before it was swapped in
+    (so that it describes this build's folder even if another one replaced it since)."""
+    state.identity = identity or folder_identity(out)
     _save(out_state_path(root, out), state)
 
 
@@ -297,12 +321,13 @@ def unchanged(root: Path, out: Path, digest: str) -> Any:
     return state.summary
 
 
-def remember(root: Path, out: Path, digest: str, summary: Any) -> None:
-    """Note that `out` now holds the build of inputs `digest`, and what that build printed."""
+def remember(root: Path, out: Path, digest: str, summary: Any, stamp: str) -> None:
+    """Note that `out` holds the build of inputs `digest`, what that build printed, and `stamp`, the
+    tree_stamp of the folder that build swapped in (taken before the swap)."""
     path = out_state_path(root, out)
     state = _load(path)
     if isinstance(state, OutState) and state.identity == folder_identity(out):
-        state.input, state.summary, state.stamp = digest, summary, tree_stamp(out)
+        state.input, state.summary, state.stamp = digest, summary, stamp
         _save(path, state)
 
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
+import fcntl
+import hashlib
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from .problems import Problem
 
 MARKER = ".akhbar-build"
 _RENAME_EXCHANGE = 2
@@ -20,11 +26,22 @@ _AT_FDCWD = -100
 
 
 class OutputError(Exception):
-    """The output folder cannot be used; the message is for the editor."""
+    """The output folder cannot be used; the message (and hint) are for the editor, about `path`."""
+
+    def __init__(self, message: str, path: str = "", hint: str = ""):
+        super().__init__(message)
+        self.message, self.path, self.hint = message, path, hint
+
+    def problem(self, out: Path) -> Problem:
+        return Problem(self.path or str(out), 0, self.message, hint=self.hint)
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one atomic step (Linux renameat2); False when unsupported."""
+    """Swap two directories in one atomic step (Linux renameat2); False when the system cannot.
+
+    Any other failure (a busy or read-only folder) is raised: falling back to two renames would
+    then strand the previous site under another name.
+    """
     name = ctypes.util.find_library("c")
     if not name:
         return False
@@ -32,8 +49,36 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def resolve_out(out: Path) -> Path:
+    """The folder a build replaces for `--out`: absolute, and a link followed to the folder it names
+    (the link itself stays; replacing it would strand the site it pointed at)."""
+    return Path(os.path.realpath(out.absolute()))
+
+
+def mount_points() -> set[str]:
+    """Every mount point of this system (/proc/self/mountinfo), bind mounts included."""
+    try:
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    except OSError:
+        return set()
+    found = set()
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) > 4:  # octal escapes for space, tab, newline and backslash
+            found.add(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4]))
+    return found
+
+
+def is_mount(folder: Path) -> bool:
+    return os.path.ismount(folder) or str(folder) in mount_points()
 
 
 def pid_alive(pid: int) -> bool:
@@ -71,30 +116,41 @@ def _ours(folder: Path) -> bool:
 
 
 class Output:
-    """Collects a whole site in a staging folder beside `out`, then replaces `out` at once."""
+    """Collects a whole site in a staging folder beside `out`, then replaces `out` at once.
 
-    def __init__(self, out: Path):
-        self.out = out.absolute()
+    `site` is the folder of the site being built: the output may not lie inside what it reads.
+    """
+
+    def __init__(self, out: Path, site: Path | None = None):
+        self.out = resolve_out(out)
+        self.site = site
         self.staging = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
         self.bytes_written = 0
         self.files_written = 0
         self._folders: set[str] = set()  # folders of the staging folder known to exist
 
     def check(self) -> None:
-        """Refuse to replace a folder that an earlier build did not make."""
-        if self.out.exists() and not self.out.is_dir():
-            raise OutputError(f"{self.out} exists and is not a folder")
-        if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).exists():
-            raise OutputError(
-                f"{self.out} is not empty and was not made by a build; "
-                "choose another --out folder or empty it first")
+        """Refuse an output folder a build must not replace, before anything is written."""
+        out = self.out
+        if self.site is not None:
+            check_place(out, self.site)
+        if out.exists() and not out.is_dir():
+            raise OutputError("the output folder exists and is not a folder", str(out),
+                              "choose another --out folder")
+        if out.is_dir() and is_mount(out):
+            raise OutputError("the output folder is a mount point; a build replaces the folder itself, which a "
+                              "mount point cannot be", str(out), f"choose a folder inside it, such as {out / 'site'}")
+        if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+            raise OutputError("the output folder is not empty and was not made by a build", str(out),
+                              "choose another --out folder or empty it first")
 
     def recover(self) -> None:
         """Tidy what a killed build left: restore a moved-away site, drop dead staging folders."""
         parent = self.out.parent
         if not parent.is_dir():
             return
-        for leftover in sorted(parent.glob(f".{self.out.name}.*-*")):
+        prefix = f".{self.out.name}."  # compared as text: the name may hold any character, glob's too
+        for leftover in sorted(parent / name for name in os.listdir(parent) if name.startswith(prefix)):
             kind, _, pid = leftover.name.rpartition("-")
             if kind not in (f".{self.out.name}.staging", f".{self.out.name}.old") or not _ours(leftover):
                 continue  # a folder someone else made that happens to look like ours
@@ -106,7 +162,8 @@ class Output:
                 _remove(leftover)
 
     def start(self) -> None:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
+        if not self.out.parent.is_dir():
+            self.out.parent.mkdir(parents=True, exist_ok=True)
         self.recover()
         self.check()
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -154,6 +211,10 @@ class Output:
         self.bytes_written += target.stat().st_size
         self.files_written += 1
 
+    def copy(self, rel: str, source: Path) -> None:
+        """Copy one static file into the new site."""
+        self.write(rel, source.read_bytes())
+
     def copy_tree(self, source: Path, rel: str = "") -> None:
         """Copy a folder of static files into the new site (later copies win)."""
         for path in sorted(source.rglob("*")):
@@ -175,6 +236,84 @@ class Output:
 
     def abort(self) -> None:
         _remove(self.staging)
+
+
+def check_place(out: Path, site: Path) -> None:
+    """Refuse an output folder inside what the build reads, or holding the site itself."""
+    site = Path(os.path.realpath(site))
+    for name, what in (("content", "as articles"), ("templates", "as templates"), ("static", "into itself")):
+        folder = Path(os.path.realpath(site / name))
+        if out == folder or out.is_relative_to(folder):
+            raise OutputError(f"the output folder is inside {name}/; every build would read the one before {what}",
+                              str(out), "choose an --out folder outside content/, templates/ and static/, "
+                              "such as public/")
+    if site.is_relative_to(out):
+        raise OutputError("the output folder holds the site itself; a build would replace the site's own files",
+                          str(out), "choose an --out folder inside the site folder, such as public/, or elsewhere")
+
+
+_HELD: dict[str, list[int]] = {}  # output folder -> [lock file descriptor, holds], for this process
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file of an output folder, in the user's cache (the output's parent may be anyone's)."""
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    key = hashlib.blake2b(os.fsencode(resolve_out(out)), digest_size=10).hexdigest()
+    return Path(home) / "akhbar" / "locks" / f"out-{key}.lock"
+
+
+def _open_lock(out: Path) -> tuple[int, bool]:
+    """(descriptor, is the lock file): the lock file, else the output's parent folder itself."""
+    path = lock_path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644), True
+    except OSError:  # no cache: lock the parent folder (every build beside this one waits too)
+        return os.open(out.parent if out.parent.is_dir() else "/", os.O_RDONLY), False
+
+
+def _holder(out: Path) -> str:
+    try:
+        pid = lock_path(out).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (process {pid})" if pid.isdigit() else ""
+
+
+@contextmanager
+def build_lock(out: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder `out` for one build: another build into it (in any process, with any
+    options) waits until this one has swapped its site in and recorded what it wrote.
+
+    `waiting` is told, once, that this build waits. Holding it again in the same process is free.
+    """
+    key = str(resolve_out(out))
+    held = _HELD.get(key)
+    if held is not None:
+        held[1] += 1
+        try:
+            yield
+        finally:
+            held[1] -= 1
+        return
+    fd, is_file = _open_lock(resolve_out(out))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting(f"another build into {key} is running{_holder(Path(key))}; waiting for it to finish…")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        if is_file:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _HELD[key] = [fd, 1]
+        try:
+            yield
+        finally:
+            del _HELD[key]
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def trash_folder() -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -73,3 +75,43 @@ class SiteError(Exception):
     def __init__(self, problems: Problems):
         super().__init__(f"{len(problems.errors)} error(s)")
         self.problems = problems
+
+
+# ---------------------------------------------------------------- the machine's failures, in words
+
+
+def reason(exc: OSError) -> str:
+    """The system's words for a failure ('Permission denied'), whoever raised it."""
+    return os.strerror(exc.errno) if exc.errno else str(exc)
+
+
+def read_hint(exc: OSError) -> str:
+    """What an editor can do about a file or folder the build could not read."""
+    code = exc.errno
+    if code == errno.ELOOP:
+        return "a link leads back to itself; replace it with the folder or file it should name"
+    if code in (errno.EACCES, errno.EPERM):
+        return "check that you may read it"
+    if code == errno.EIO:
+        return "the disk may be failing; check it, or copy the files again"
+    if code == errno.ENOENT:
+        return "it was moved or deleted while the build read it; build again"
+    return "check that it exists and that you may read it"
+
+
+def write_hint(exc: OSError) -> str:
+    """What to do about a folder the build could not write to."""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space on that disk, then build again"
+    if code == errno.EROFS:
+        return "choose an --out folder on a writable disk"
+    if code in (errno.EACCES, errno.EPERM):
+        return "check that you may write to that folder"
+    if code == errno.EBUSY:
+        return "is it a mount point, or open in another program? choose a folder inside it as --out"
+    if code == errno.EIO:
+        return "the disk may be failing; check it"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return "too many files are open; raise the limit (ulimit -n) and build again"
+    return "check the disk that holds it"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -12,13 +13,24 @@ from typing import Any
 from urllib.parse import quote
 
 from babel.dates import format_date, format_time
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import media
 from .arabic import arabic_digits, language_direction
 from .config import Settings
 from .content import Article, Picture, date_iso
+from .problems import Problem, Problems
 from .share import deep_links
 
 THEME = Path(__file__).parent / "theme"
@@ -55,14 +67,37 @@ class Urls:
         return target
 
 
-class Renderer:
-    """Renders pages with the site's templates, falling back to the bundled theme."""
+class TextLoader(BaseLoader):
+    """The site's templates as read while loading the site: (text, file) by template name."""
 
-    def __init__(self, settings: Settings, site_dir: Path):
+    def __init__(self, templates: Mapping[str, tuple[str, str]]):
+        self.templates = templates
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        found = self.templates.get(template)
+        if found is None:
+            raise TemplateNotFound(template)
+        return found[0], found[1], lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.templates)
+
+
+class Renderer:
+    """Renders pages with the site's templates, falling back to the bundled theme.
+
+    `templates` are the site's own, read by the loading stage (sources.read_templates); without
+    them they are read from `site_dir`/templates as pages need them.
+    """
+
+    def __init__(self, settings: Settings, site_dir: Path, templates: Mapping[str, tuple[str, str]] | None = None):
         self.settings = settings
         self.urls = Urls(settings)
-        loaders = []
-        if (site_dir / "templates").is_dir():
+        self.site_dir = site_dir
+        loaders: list[BaseLoader] = []
+        if templates is not None:
+            loaders.append(TextLoader(templates))
+        elif (site_dir / "templates").is_dir():
             loaders.append(FileSystemLoader(site_dir / "templates"))
         loaders.append(FileSystemLoader(THEME / "templates"))
         self.env = Environment(
@@ -149,6 +184,40 @@ class Renderer:
 
     def _url_helper(self, here: str) -> Callable[[str], str]:
         return lambda target: self.urls.href(target, here)
+
+    def check(self, names: list[str], problems: Problems) -> None:
+        """Compile each of the site's templates, so that a syntax error stops `check` as it stops a build."""
+        for name in names:
+            try:
+                self.env.get_template(name)
+            except TemplateSyntaxError as exc:
+                problems.error(f"templates/{name}", exc.lineno or 1, f"the template is not valid Jinja: {exc.message}",
+                               "fix it, or delete it to use the theme's own")
+            except TemplateError as exc:
+                problems.error(f"templates/{name}", 1, f"the template is not valid Jinja: {exc.message}",
+                               "fix it, or delete it to use the theme's own")
+
+
+class PageError(Exception):
+    """A page could not be rendered; carries the problem, at the template's line (picklable, for workers)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def template_problem(exc: TemplateError, site_dir: Path, page: str) -> Problem:
+    """Where in which template rendering `page` failed, as an editor's problem."""
+    where, line = "templates", 0
+    for frame in traceback.extract_tb(exc.__traceback__):
+        for folder, prefix in ((site_dir / "templates", "templates"), (THEME / "templates", "akhbar/theme/templates")):
+            try:
+                rel = Path(frame.filename).relative_to(folder).as_posix()
+            except ValueError:
+                continue
+            where, line = f"{prefix}/{rel}", frame.lineno or 0
+    return Problem(where, line, f"the page {page} could not be rendered: {exc.message or exc}",
+                   hint="fix the template; the previous site is unchanged")
 
 
 def _picture(picture: Picture | None, url: Callable[[str], str], alt: str, **options: Any) -> str:

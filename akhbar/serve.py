@@ -20,7 +20,6 @@ import shutil
 import signal
 import socket
 import socketserver
-import stat
 import sys
 import threading
 import time
@@ -33,8 +32,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from . import incremental
 from . import site as pipeline
-from .output import OutputError
+from .output import OutputError, resolve_out
 from .problems import Problems, SiteError
 
 RESERVED = "__akhbar"  # the first path segment the server keeps for itself (/__akhbar/live.js, /__akhbar/events)
@@ -437,42 +437,17 @@ class Handler(BaseHTTPRequestHandler):
 Snapshot = dict[str, tuple[int, int]]
 
 
-def snapshot(root: Path, skip: Path) -> Snapshot:
+def snapshot(root: Path) -> Snapshot:
     """(size, mtime) of every file a build reads: site.yaml, content/, templates/, static/.
 
-    Hidden files and names ending in '~' (editors' swap and backup files) are left out, as is the
-    output folder should it sit inside one of them.
+    They are found as the build finds them (hidden files and editors' backups ending in '~' are
+    left out); a file or folder that cannot be read counts too, so that the build reports it.
     """
-    found: Snapshot = {}
-    skipped = str(skip)
-    for name in WATCHED:
-        top = str(root / name)
-        try:
-            info = os.stat(top)
-        except OSError:
-            continue
-        if not stat.S_ISDIR(info.st_mode):
-            found[top] = (info.st_size, info.st_mtime_ns)
-            continue
-        folders = [top]
-        while folders:
-            try:
-                with os.scandir(folders.pop()) as entries:
-                    listed = list(entries)
-            except OSError:
-                continue
-            for entry in listed:
-                if entry.name.startswith(".") or entry.name.endswith("~") or entry.path == skipped:
-                    continue
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-                        continue
-                    info = entry.stat()
-                    found[entry.path] = (info.st_size, info.st_mtime_ns)
-                except OSError:
-                    found[entry.path] = (-1, -1)  # a broken link: the build reports it
-    return found
+    found, problems = incremental.inputs(root)
+    seen: Snapshot = {source.rel: (source.size, source.mtime_ns) for source in found}
+    for problem in problems.items:
+        seen[f"!{problem.path}: {problem.message}"] = (-1, -1)
+    return seen
 
 
 @dataclass
@@ -515,7 +490,7 @@ class Preview:
         except OutputError as exc:
             if first:
                 raise
-            self._crashed(f"error: {exc}", "the output folder could not be written", first)
+            self._crashed(exc.problem(o.out).format(), "the output folder could not be written", first)
             return None
         except Exception as exc:  # a broken template, a failing tool or a bug must not stop the server
             self._crashed(_described(exc, o.root), "the build stopped with an unexpected error", first)
@@ -570,11 +545,11 @@ class Preview:
     def watch(self) -> None:
         """Poll the site's files for ever; rebuild after each change, then refresh the search index."""
         o = self.options
-        seen = snapshot(o.root, o.out)
+        seen = snapshot(o.root)
         search_due: float | None = None
         while True:
             time.sleep(POLL_SECONDS)
-            now = snapshot(o.root, o.out)
+            now = snapshot(o.root)
             if now != seen:
                 seen = self._settled(now)
                 result = self.rebuild(defer_search=True)
@@ -589,7 +564,7 @@ class Preview:
         deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
             time.sleep(SETTLE_SECONDS)
-            again = snapshot(self.options.root, self.options.out)
+            again = snapshot(self.options.root)
             if again == now:
                 break
             now = again
@@ -635,7 +610,7 @@ def _loopback(host: str) -> bool:
 def main(args: argparse.Namespace) -> int:
     """Run `serve` until Ctrl-C; the exit code (0 stopped, 1 could not start)."""
     root = args.site.resolve()
-    out = (args.out or root / "public").absolute()
+    out = resolve_out(args.out or root / "public")
     options = Options(root, out, args.base_url, args.strict, args.verbose, args.quiet,
                       getattr(args, "search", None), getattr(args, "jobs", None))
     hub = Hub()
@@ -667,7 +642,7 @@ def main(args: argparse.Namespace) -> int:
         try:
             preview.rebuild(first=True)
         except OutputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(exc.problem(out).format(), file=sys.stderr)
             return 1
         thread = threading.Thread(target=server.serve_forever, name="akhbar-preview", daemon=True)
         thread.start()

@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import aliases, collections, incremental, links, media, publishing, search, timings, workers
+from jinja2 import TemplateError
+
+from . import aliases, collections, incremental, links, media, publishing, search, sources, timings, workers
 from .config import Settings, load_settings
-from .content import ARTICLE_SUFFIXES, LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
-from .output import Output
-from .problems import Problem, Problems, SiteError
-from .render import THEME, Page, Renderer, article_page
+from .content import LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
+from .output import Output, build_lock
+from .problems import Problem, Problems, SiteError, read_hint, reason, write_hint
+from .render import THEME, Page, PageError, Renderer, article_page, template_problem
 
 Progress = Callable[[int, int], None]
 
@@ -33,6 +35,8 @@ class Site:
     problems: Problems
     redirects: list[aliases.Redirect] = field(default_factory=list)  # old addresses (front matter aliases)
     images: media.Media = field(default_factory=media.Media)  # the image files the site publishes
+    templates: dict[str, tuple[str, str]] = field(default_factory=dict)  # the site's own, read while loading
+    static: list[sources.Source] = field(default_factory=list)  # the site's static/ files
 
 
 @dataclass
@@ -46,41 +50,17 @@ class BuildResult:
     reused: int = 0
     search_indexed: bool = False  # the search index was built (not reused)
     search_stale: bool = False  # defer_search kept an index older than the articles
+    stamp: str = ""  # incremental.tree_stamp of the folder swapped in (with build(stamp=True))
     out: Path = field(default_factory=Path)
     published: publishing.PublishReport | None = None  # cards, feeds, sitemaps, redirects, size warnings
 
 
-def article_files(root: Path, problems: Problems) -> Iterator[tuple[str, Path]]:
-    """Every article file under content/, sorted; names starting with '_' or '.' are skipped."""
-    content = root / "content"
-    if not content.is_dir():
+def article_files(root: Path, problems: Problems) -> list[sources.Source]:
+    """Every article file under content/, in order; names starting with '_' or '.' are skipped."""
+    if not os.path.lexists(root / "content"):
         problems.error("content", 0, "the content/ folder is missing", "create it and put articles in it")
-        return
-    real_content = content.resolve()
-    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in list(dirnames):
-            folder = Path(dirpath) / name
-            if folder.is_symlink():  # never followed: a link inside content/ would read articles twice
-                dirnames.remove(name)
-                if not folder.resolve().is_relative_to(real_content):
-                    problems.error(folder.relative_to(root).as_posix(), 0,
-                                   "this folder is a link to outside content/; it was not read",
-                                   "copy the articles into content/ instead of linking to them")
-        for name in sorted(filenames):
-            if name.startswith((".", "_")) or not name.endswith(ARTICLE_SUFFIXES):
-                continue
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(real_content):
-                problems.error(rel, 1, "this link points outside content/; it was not read",
-                               "copy the article into content/ instead of linking to it")
-                continue
-            if not path.is_file():
-                problems.error(rel, 1, "this is not a regular file (a broken link, a pipe or a device); "
-                               "it was not read", "replace it with the article's text or remove it")
-                continue
-            yield rel, path
+        return []
+    return sources.walk(root, sources.CONTENT, problems, wanted=sources.is_article, skip=sources.skipped_in_content)
 
 
 def read_articles(root: Path, problems: Problems, progress: Progress | None = None,
@@ -91,20 +71,19 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
     are parsed in worker processes when there are many.
     """
     started = time.perf_counter()
-    files = list(article_files(root, problems))
+    files = article_files(root, problems)
     cache = incremental.ParseCache(incremental.state_dir(root) if cached else None)
     slots: list[tuple[str, bytes, bytes, tuple[bytes | None, list[Problem]] | None]] = []
-    for rel, path in files:
+    for source in files:
+        rel = source.rel
+        if source.size > MAX_FILE_BYTES:
+            problems.error(rel, 1, f"the file is {source.size / 1e6:.1f} MB; articles over "
+                           f"{MAX_FILE_BYTES / 1e6:.0f} MB are not read", "split it or remove it")
+            continue
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                problems.error(rel, 1, f"the file is {size / 1e6:.1f} MB; articles over "
-                               f"{MAX_FILE_BYTES / 1e6:.0f} MB are not read", "split it or remove it")
-                continue
-            data = path.read_bytes()
+            data = source.path.read_bytes()
         except OSError as exc:
-            problems.error(rel, 1, f"the file could not be read: {exc.strerror or exc}",
-                           "check that it exists and that you may read it")
+            problems.error(rel, 1, f"the file could not be read: {reason(exc)}", read_hint(exc))
             continue
         key = cache.key(rel, data)
         slots.append((rel, data, key, cache.get(key)))
@@ -127,6 +106,14 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
     cache.save()
     timings.record("read and parse articles", started)
     return articles
+
+
+def read_theme(root: Path, problems: Problems) -> tuple[dict[str, tuple[str, str]], list[sources.Source]]:
+    """The site's own templates (read) and static files (listed and opened once), all checked."""
+    templates = sources.read_templates(sources.walk(root, sources.TEMPLATES, problems), problems)
+    static = sources.walk(root, sources.STATIC, problems)
+    sources.check_readable(static, problems)
+    return templates, static
 
 
 def _parse_one(item: tuple[str, bytes]) -> tuple[bytes | None, list[Problem]]:
@@ -197,8 +184,10 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
     problems = Problems()
     settings = load_settings(root, problems, base_url)
     articles = read_articles(root, problems, progress, jobs, cached)
+    templates, static = read_theme(root, problems)
     if settings is None:
         raise SiteError(problems)
+    Renderer(settings, root, templates).check(sorted(templates), problems)
     if search is not None and search != settings.search:
         settings = dataclasses.replace(settings, search=search)
     assign_urls(settings, articles, problems)
@@ -212,7 +201,7 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
                              "add a line such as 'date: 2017-09-17' to the front matter")
     with timings.span("resolve see-also links"):
         unresolved = links.resolve(articles, problems)
-    site = Site(root, settings, articles, unresolved, problems, images=images)
+    site = Site(root, settings, articles, unresolved, problems, images=images, templates=templates, static=static)
     site.redirects = aliases.check(settings, articles, problems)
     if problems.errors:
         raise SiteError(problems)
@@ -241,34 +230,42 @@ def pages(site: Site, nav: collections.Navigation) -> Iterator[Page]:
 
 
 def build(site: Site, out: Path, progress: Progress | None = None, cache: Path | None = None, *,
-          jobs: int | None = None, incremental_build: bool = True, defer_search: bool = False) -> BuildResult:
+          jobs: int | None = None, incremental_build: bool = True, defer_search: bool = False,
+          stamp: bool = False) -> BuildResult:
     """Render every page into a staging folder and swap it in for `out`; `cache` keeps share cards.
 
     With `incremental_build`, pages whose inputs did not change since the last build into `out`
     are linked from it rather than rendered, and an unchanged search index is reused; pages to
     render are shared among `jobs` worker processes (default: every core). `defer_search` keeps
     the previous search index when the articles changed (the preview server re-indexes after).
+    `stamp` records in the result what the no-op check compares the output folder with.
     """
+    with build_lock(out):
+        return _build(site, out, progress, cache, jobs, incremental_build, defer_search, stamp)
+
+
+def _build(site: Site, out: Path, progress: Progress | None, cache: Path | None, jobs: int | None,
+           incremental_build: bool, defer_search: bool, stamp: bool) -> BuildResult:
     started = time.perf_counter()
-    renderer = Renderer(site.settings, site.root)
+    renderer = Renderer(site.settings, site.root, site.templates)
     nav = collections.navigation(site.articles)
     renderer.env.globals["menu"] = collections.menu(nav)
     renderer.env.globals["section_of"] = nav.section_of
     publisher = publishing.Publisher(site, renderer, nav, cache)
-    output = Output(out)
-    output.start()
-    previous = incremental.load_out_state(site.root, output.out) if incremental_build else incremental.OutState()
-    state = incremental.OutState()
-    prints = incremental.Fingerprints(_salt(site, renderer, nav, publisher))
+    output = Output(out, site.root)
     result = BuildResult(site, out=output.out)
     indexing: search.IndexJob | None = None
     try:
+        output.start()
+        previous = incremental.load_out_state(site.root, output.out) if incremental_build else incremental.OutState()
+        state = incremental.OutState()
+        prints = incremental.Fingerprints(_salt(site, renderer, nav, publisher))
         if site.settings.search:  # Pagefind indexes in the background while pages and cards are made
             indexing = _search_index(site, renderer, output, previous, state, prints, defer_search, result)
         with timings.span("copy static files"):
             output.copy_tree(THEME / "static")
-            if (site.root / "static").is_dir():
-                output.copy_tree(site.root / "static")
+            for source in site.static:
+                output.copy(source.rel.split("/", 1)[1], source.path)
             output.write(".nojekyll", "")
         fingerprinting = time.perf_counter()
         all_pages = list(pages(site, nav))
@@ -303,24 +300,56 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
                 indexing.finish()
             indexing = None
         publisher.check_size(output.bytes_written)
+        # what the next build checks the folder against is taken from this build's own folder
+        identity = incremental.folder_identity(output.staging)
+        result.stamp = incremental.tree_stamp(output.staging) if stamp else ""
         with timings.span("swap in the new site"):
             output.commit()
-    except BaseException:
+    except BaseException as exc:
         if indexing is not None:
             indexing.cancel()
         output.abort()
+        failure = _failure(exc, site, output)
+        if failure is not None:
+            raise SiteError(Problems([failure])) from exc
         raise
-    incremental.save_out_state(site.root, output.out, state)  # accurate after a clean build too
+    incremental.save_out_state(site.root, output.out, state, identity)  # accurate after a clean build too
     result.files, result.bytes = output.files_written, output.bytes_written
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _failure(exc: BaseException, site: Site, output: Output) -> Problem | None:
+    """What stopped a build, as a problem for the editor (None: not one the editor can act on).
+
+    A page's template fails at its line; the machine's failures name the output folder (a full
+    disk, a read-only or busy file system) or the site's file that could not be read.
+    """
+    if isinstance(exc, PageError):
+        return exc.problem
+    if isinstance(exc, TemplateError):
+        return template_problem(exc, site.root, "a page")
+    if not isinstance(exc, OSError):
+        return None
+    filename = Path(os.fsdecode(exc.filename)) if isinstance(exc.filename, (str, bytes)) else None
+    ours = filename is None or filename == output.out.parent or any(
+        filename.is_relative_to(f) for f in (output.staging, output.out))
+    if not ours and filename is not None and filename.is_relative_to(site.root):
+        return Problem(filename.relative_to(site.root).as_posix(), 0,
+                       f"the file could not be read: {reason(exc)}", hint=read_hint(exc))
+    if not ours and filename is not None:  # a temporary folder (the search index's sources)
+        return Problem(str(filename), 0, f"the build's temporary files could not be written: {reason(exc)}",
+                       hint=write_hint(exc))
+    return Problem(str(output.out), 0, f"the new site could not be written: {reason(exc)}",
+                   hint=write_hint(exc))
 
 
 def _salt(site: Site, renderer: Renderer, nav: collections.Navigation, publisher: publishing.Publisher) -> bytes:
     """Everything every page depends on: the generator, the site's settings, templates and menu."""
     h = hashlib.blake2b(incremental.code_digest(), digest_size=20)
     h.update(repr(site.settings).encode())
-    incremental.tree_digest(site.root / "templates", h)
+    for name, (text, _file) in sorted(site.templates.items()):
+        h.update(f"{name}\0{text}\0".encode("utf-8", "surrogateescape"))
     h.update(repr(renderer.env.globals["menu"]).encode())
     # every listing labels its items with their section: its shown name and address
     h.update(repr([(t.key, t.name, t.path) for t in nav.terms["section"]]).encode())
@@ -331,7 +360,11 @@ def _salt(site: Site, renderer: Renderer, nav: collections.Navigation, publisher
 
 
 def _write_one(renderer: Renderer, output: Output, page: Page) -> tuple[int, int]:
-    info = output.write(page.path, renderer.render(page), count=False).stat()
+    try:
+        html = renderer.render(page)
+    except TemplateError as exc:  # in a worker process too: the problem travels back, the traceback would not
+        raise PageError(template_problem(exc, renderer.site_dir, page.path)) from None
+    info = output.write(page.path, html, count=False).stat()
     return info.st_size, info.st_mtime_ns
 
 

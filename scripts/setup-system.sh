@@ -8,6 +8,7 @@
 #   fonts-noto-core       TTF fonts (Arabic included) for drawing images
 #   fonts-dejavu-core     DejaVu Sans, measured for the theme's fallback font (scripts/font-fallback.py)
 #   firefox-esr           browser tests in Firefox too (driven over Marionette; tests/test_firefox.py)
+#   strace                fault injection (a full disk, a read-only or busy folder) into real builds
 #
 # Uses apt-get only; root or sudo is required when something is missing.
 set -euo pipefail
@@ -23,9 +24,10 @@ command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 installed fonts-noto-core || need+=(fonts-noto-core)
 installed fonts-dejavu-core || need+=(fonts-dejavu-core)
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup-system: chromium, firefox-esr, java, xmllint and fonts already present"
+  echo "setup-system: chromium, firefox-esr, java, xmllint, fonts and strace already present"
   exit 0
 fi
 
@@ -57,5 +59,6 @@ command -v xmllint >/dev/null 2>&1 || { echo "setup-system: xmllint still missin
 installed fonts-noto-core || { echo "setup-system: fonts-noto-core still missing" >&2; fail=1; }
 installed fonts-dejavu-core || { echo "setup-system: fonts-dejavu-core still missing" >&2; fail=1; }
 [ -x /usr/bin/firefox-esr ] || { echo "setup-system: /usr/bin/firefox-esr still missing" >&2; fail=1; }
+command -v strace >/dev/null 2>&1 || { echo "setup-system: strace still missing" >&2; fail=1; }
 [ $fail -eq 0 ] || exit 1
 echo "setup-system: done"

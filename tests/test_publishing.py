@@ -20,6 +20,7 @@ from PIL import Image
 from akhbar import aliases, bundle, publishing, share
 from akhbar import site as pipeline
 from akhbar.cli import EXIT_OK, EXIT_PROBLEMS, main
+from akhbar.output import OutputError
 from akhbar.problems import SiteError
 from tests import tools
 from tests.conftest import MakeSite
@@ -531,7 +532,7 @@ def test_bundle_command_builds_and_zips(make_site: MakeSite, tmp_path: Path,
 
 
 def test_bundle_refuses_to_zip_into_the_site(bundled_site: Path, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="inside the site"):
+    with pytest.raises(OutputError, match="inside the site"):
         bundle.write_zip(bundled_site, bundled_site / "x.zip")
     with pytest.raises(ValueError, match="no built site"):
         bundle.write_zip(tmp_path, tmp_path.parent / "y.zip")

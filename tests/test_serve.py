@@ -505,12 +505,19 @@ def test_a_broken_template_at_start_is_shown_until_it_is_fixed(site: Path, tmp_p
         events.close()
 
 
-def test_an_output_folder_not_made_by_a_build_is_refused(site: Path, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(BUILD_PY), "serve", "--site", str(site), "--out", str(site),
+@pytest.mark.parametrize(("where", "message"), [
+    ("precious", "the output folder is not empty and was not made by a build"),
+    ("site", "the output folder holds the site itself"),
+])
+def test_an_output_folder_not_made_by_a_build_is_refused(site: Path, tmp_path: Path, where: str, message: str) -> None:
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "thesis.txt").write_text("years of work", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(BUILD_PY), "serve", "--site", str(site), "--out", str(tmp_path / where),
                            "--port", "0"], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert done.returncode == 1 and "was not made by a build" in done.stderr, done.stderr
+    assert done.returncode == 1 and done.stderr.startswith(f"{tmp_path / where}: error: {message}"), done.stderr
     assert "Serving" not in done.stdout
+    assert (tmp_path / "precious" / "thesis.txt").read_text(encoding="utf-8") == "years of work"
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

@@ -123,9 +123,12 @@ def test_error_while_rendering_leaves_the_previous_site_and_no_staging(make_site
     build(root, out)
     before = tree_digest(out)
     (root / "templates").mkdir()
-    (root / "templates/article.html").write_text("{{ no_such_variable }}", encoding="utf-8")
-    with pytest.raises(Exception, match="no_such_variable"):
+    (root / "templates/article.html").write_text("<p>\n{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(SiteError) as failed:
         build(root, out)
+    assert [p.format() for p in failed.value.problems.items] == [
+        "templates/article.html:2: error: the page articles/first/index.html could not be rendered: "
+        "'no_such_variable' is undefined (fix the template; the previous site is unchanged)"]
     assert tree_digest(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 

@@ -1,0 +1,464 @@
+"""Hostile operations: what goes wrong around the input, not in it (README: "Bad and hostile
+operations"). The file system fails, the output folder is a strange place, builds race, sizes are
+absurd. Faults are injected (tests/faults.py; strace for real subprocesses), because CI runs as
+root and chmod denies nothing. Each case asserts the exact message, exit code 1, and the
+previous site byte for byte.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from akhbar import incremental, serve, sources
+from akhbar.cli import EXIT_OK, EXIT_PROBLEMS, main
+from akhbar.problems import Problems
+from tests.faults import Faults
+from tests.tools import REPO_ROOT, require
+
+ARTICLES = {
+    "content/2017/summit.md": "---\ntitle: قمة الرياض\ndate: 2017-05-20\n---\nنص الخبر الأول.\n",
+    "content/2018/talks.md": "---\ntitle: محادثات جنيف\ndate: 2018-02-01\n---\nنص الخبر الثاني.\n",
+    "static/assets/extra.css": "p { color: black }\n",
+}
+NUMBERED = re.compile(r"^\s*\d+\. (.*)$", re.M)
+
+
+@pytest.fixture
+def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
+    return Faults(monkeypatch)
+
+
+def files_of(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with the SHA-256 of its bytes (links as their targets)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
+    """Run the command line; (exit code, the numbered problem lines, everything printed)."""
+    code = main(list(argv))
+    printed = capsys.readouterr()
+    return code, NUMBERED.findall(printed.err), printed.out + printed.err
+
+
+@pytest.fixture
+def built(make_site: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path, dict[str, str]]:
+    """A small site built once with the command line: (site, output folder, its files)."""
+    site = make_site(ARTICLES)
+    out = tmp_path / "out"
+    assert main(["build", "--site", str(site), "--out", str(out), "--quiet"]) == EXIT_OK
+    capsys.readouterr()
+    return site, out, files_of(out)
+
+
+def rebuild_fails(built: tuple[Path, Path, dict[str, str]], capsys: pytest.CaptureFixture[str],
+                  *extra: str) -> list[str]:
+    """Build again: it must fail with exit 1 and leave the previous site, byte for byte, and nothing beside it."""
+    site, out, before = built
+    code, problems, printed = run(capsys, "build", "--site", str(site), "--out", str(out), "--quiet", *extra)
+    assert code == EXIT_PROBLEMS, printed
+    assert "Nothing was written" in printed
+    assert files_of(out) == before
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out")) == []
+    return problems
+
+
+# ------------------------------------------------------------------ 1. what cannot be read is an error
+
+
+@pytest.mark.parametrize(("folder", "code", "message"), [
+    ("content/2018", errno.EACCES, "content/2018: error: this folder could not be read: Permission denied "
+                                   "(check that you may read it)"),
+    ("content", errno.EIO, "content: error: this folder could not be read: Input/output error "
+                           "(the disk may be failing; check it, or copy the files again)"),
+    ("templates", errno.EACCES, "templates: error: this folder could not be read: Permission denied "
+                                "(check that you may read it)"),
+    ("static/assets", errno.EIO, "static/assets: error: this folder could not be read: Input/output error "
+                                 "(the disk may be failing; check it, or copy the files again)"),
+])
+def test_a_folder_that_cannot_be_listed_is_an_error_not_an_absence(
+        built: Any, faults: Faults, capsys: pytest.CaptureFixture[str], folder: str, code: int, message: str) -> None:
+    site = built[0]
+    (site / "templates").mkdir(exist_ok=True)
+    faults.fail("scandir", site / folder, code)
+    assert rebuild_fails(built, capsys) == [message]
+    assert run(capsys, "check", "--site", str(site))[:2] == (EXIT_PROBLEMS, [message])
+
+
+def test_an_article_that_cannot_be_examined_or_opened_is_an_error(built: Any, faults: Faults,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    site = built[0]
+    faults.fail("stat", site / "content/2017/summit.md", errno.EIO)
+    faults.fail("open", site / "content/2018/talks.md", errno.EACCES)
+    faults.fail("open", site / "static/assets/extra.css", errno.EACCES)
+    assert rebuild_fails(built, capsys) == [
+        "content/2017/summit.md: error: this could not be read: Input/output error "
+        "(the disk may be failing; check it, or copy the files again)",
+        "content/2018/talks.md:1: error: the file could not be read: Permission denied (check that you may read it)",
+        "static/assets/extra.css:1: error: the file could not be read: Permission denied (check that you may read it)",
+    ]
+
+
+def test_an_unreadable_site_yaml_is_an_error(built: Any, faults: Faults, capsys: pytest.CaptureFixture[str]) -> None:
+    faults.fail("open", built[0] / "site.yaml", errno.EIO)
+    assert rebuild_fails(built, capsys) == [
+        "site.yaml: error: site.yaml could not be read: Input/output error "
+        "(the disk may be failing; check it, or copy the files again)"]
+
+
+def test_link_loops_are_errors_never_hangs(built: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    site = built[0]
+    (site / "content/2017/a.md").symlink_to("b.md")
+    (site / "content/2017/b.md").symlink_to("a.md")
+    (site / "content/2018/up").symlink_to("..", target_is_directory=True)  # inside content/: not followed
+    hint = "(replace the link with the article it should name)"
+    assert rebuild_fails(built, capsys) == [
+        f"content/2017/a.md: error: this link leads back to itself (a loop of links); it was not read {hint}",
+        f"content/2017/b.md: error: this link leads back to itself (a loop of links); it was not read {hint}",
+    ]
+
+
+def test_a_content_folder_that_is_a_link_loop_is_an_error(built: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    site = built[0]
+    shutil.rmtree(site / "content")
+    (site / "content").symlink_to("content", target_is_directory=True)
+    assert rebuild_fails(built, capsys) == [
+        "content: error: the content/ folder could not be read: Too many levels of symbolic links "
+        "(a link leads back to itself; replace it with the folder or file it should name)"]
+
+
+def test_an_unreadable_folder_after_a_build_is_not_taken_for_nothing_changed(
+        built: Any, faults: Faults, capsys: pytest.CaptureFixture[str]) -> None:
+    """The no-op check walks the folders as the build does: an unreadable one is a change, then an error."""
+    site, out, _ = built
+    assert "Nothing changed" in run(capsys, "build", "--site", str(site), "--out", str(out))[2]
+    faults.fail("scandir", site / "content/2018", errno.EACCES)
+    digest = incremental.input_digest(site, {})
+    faults.clear()
+    assert digest != incremental.input_digest(site, {})
+    faults.fail("scandir", site / "content/2018", errno.EACCES)
+    assert rebuild_fails(built, capsys) == [
+        "content/2018: error: this folder could not be read: Permission denied (check that you may read it)"]
+
+
+def test_the_preview_watcher_sees_a_folder_become_unreadable(built: Any, faults: Faults) -> None:
+    site = built[0]
+    before = serve.snapshot(site)
+    assert "content/2018/talks.md" in before and "static/assets/extra.css" in before
+    faults.fail("scandir", site / "content/2018", errno.EACCES)
+    after = serve.snapshot(site)
+    assert "content/2018/talks.md" not in after
+    assert [key for key in after if key.startswith("!")] == [
+        "!content/2018: this folder could not be read: Permission denied"]
+
+
+def test_every_walk_lists_the_same_files_in_the_same_order(make_site: Any) -> None:
+    site = make_site({"content/b.md": "x", "content/a/z.md": "x", "content/a/y/x.txt": "x", "content/c.txt": "x",
+                      "content/_note.md": "x", "content/.hidden/d.md": "x", "content/img.png": "x"})
+    problems = Problems()
+    found = sources.walk(site, "content", problems, sources.is_article, sources.skipped_in_content)
+    assert [s.rel for s in found] == ["content/b.md", "content/c.txt", "content/a/z.md", "content/a/y/x.txt"]
+    assert not problems.items
+
+
+# ------------------------------------------------------------------ 4. links out of the site
+
+
+def test_links_out_of_static_and_templates_are_errors(built: Any, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    site = built[0]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "base.html").write_text("<p>elsewhere</p>")
+    (site / "static/passwd").symlink_to(secret)
+    (site / "static/private").symlink_to(elsewhere, target_is_directory=True)
+    (site / "templates").mkdir()
+    (site / "templates/base.html").symlink_to(elsewhere / "base.html")
+    (site / "static/assets/same.css").symlink_to(site / "static/assets/extra.css")  # inside static/: copied
+    assert rebuild_fails(built, capsys) == [
+        "static/passwd:1: error: this link points outside static/; it was not read "
+        "(copy the file into static/ instead of linking to it)",
+        "static/private: error: this folder is a link to outside static/; it was not read "
+        "(copy the files into static/ instead of linking to them)",
+        "templates/base.html:1: error: this link points outside templates/; it was not read "
+        "(copy the file into templates/ instead of linking to it)",
+    ]
+
+
+# ------------------------------------------------------------------ 5. failures of the machine are messages
+
+
+def test_a_full_disk_while_writing_pages_is_a_message(built: Any, faults: Faults, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """ENOSPC on the pages a worker process writes (the workers inherit the fault) and on the
+    build's own files: one message at the output folder, the previous site kept."""
+    from akhbar import site as pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)  # pages are written by worker processes
+    out = built[1]
+    faults.fail("open", lambda path: f"/.{out.name}.staging-" in path and path.endswith(".html"),
+                errno.ENOSPC, writing=True)
+    assert rebuild_fails(built, capsys, "--clean", "--jobs", "2") == [
+        f"{out}: error: the new site could not be written: No space left on device "
+        "(free some space on that disk, then build again)"]
+
+
+@pytest.mark.parametrize(("call", "code", "hint"), [
+    ("mkdir", errno.EROFS, "choose an --out folder on a writable disk"),
+    ("open", errno.EACCES, "check that you may write to that folder"),
+])
+def test_a_read_only_or_unchangeable_output_folder_is_a_message(
+        built: Any, faults: Faults, capsys: pytest.CaptureFixture[str], call: str, code: int, hint: str) -> None:
+    out = built[1]
+    faults.fail(call, lambda path: f"/.{out.name}.staging-" in path, code, writing=True)
+    assert rebuild_fails(built, capsys, "--clean") == [
+        f"{out}: error: the new site could not be written: {os.strerror(code)} ({hint})"]
+
+
+def test_an_unknown_locale_is_caught_by_check_as_by_build(built: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    site = built[0]
+    (site / "site.yaml").write_text("title: أرشيف\nbase_url: https://example.org/\nlocale: xx_YY\n", encoding="utf-8")
+    message = ("site.yaml:3: error: locale 'xx_YY' is not a locale Babel knows "
+               "(choose one such as ar, ar_SY or ar_EG)")
+    assert run(capsys, "check", "--site", str(site))[:2] == (EXIT_PROBLEMS, [message])
+    assert rebuild_fails(built, capsys) == [message]
+    (site / "site.yaml").write_text("title: أرشيف\nbase_url: https://example.org/\nlocale: ar_SX\n", encoding="utf-8")
+    assert run(capsys, "check", "--site", str(site))[1] == [
+        "site.yaml:3: error: locale 'ar_SX' is not a locale Babel knows (did you mean 'ar_SY' or 'ar_SS' or 'ar_SO'?)"]
+
+
+def test_a_template_with_a_syntax_error_is_caught_by_check_as_by_build(
+        built: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    site = built[0]
+    (site / "templates/partials").mkdir(parents=True)
+    (site / "templates/partials/csp.html").write_text("<meta>\n{% if x %}\n<p>{{ y }</p>\n", encoding="utf-8")
+    (site / "templates/article.html").write_text("{{ x | no_such_filter }}\n", encoding="utf-8")
+    expected = [
+        "templates/article.html:1: error: the template is not valid Jinja: No filter named 'no_such_filter'. "
+        "(fix it, or delete it to use the theme's own)",
+        "templates/partials/csp.html:3: error: the template is not valid Jinja: unexpected '}' "
+        "(fix it, or delete it to use the theme's own)",
+    ]
+    assert run(capsys, "check", "--site", str(site))[:2] == (EXIT_PROBLEMS, expected)
+    assert rebuild_fails(built, capsys) == expected
+
+
+def strace_build(site: Path, out: Path, *inject: str) -> subprocess.CompletedProcess[str]:
+    """A real `build.py build` under strace, with the system calls named in `inject` failing."""
+    strace = require("strace", "strace is missing: run `bash scripts/setup-system.sh`")
+    calls = ",".join(spec.split(":", 1)[0] for spec in inject)
+    command = [strace, "-f", "-qq", "-o", "/dev/null", "-e", f"trace={calls}",
+               *(f"--inject={spec}" for spec in inject),
+               sys.executable, str(REPO_ROOT / "build.py"), "build", "--site", str(site), "--out", str(out), "--quiet"]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert "ptrace" not in done.stderr, done.stderr  # strace could not trace (a locked-down container)
+    return done
+
+
+@pytest.mark.parametrize(("inject", "words", "hint"), [
+    (["mkdir:error=EROFS"], "Read-only file system", "choose an --out folder on a writable disk"),
+    (["mkdir:error=ENOSPC"], "No space left on device", "free some space on that disk, then build again"),
+    (["renameat2:error=EBUSY", "rename:error=EBUSY"], "Device or resource busy",
+     "is it a mount point, or open in another program? choose a folder inside it as --out"),
+])
+def test_faults_injected_into_a_real_build_by_strace(built: Any, inject: list[str], words: str, hint: str) -> None:
+    site, out, before = built
+    (site / "content/2018/talks.md").write_text("---\ntitle: خبر معدل\ndate: 2018-02-01\n---\nنص.\n", encoding="utf-8")
+    done = strace_build(site, out, *inject)
+    assert done.returncode == EXIT_PROBLEMS, done.stderr
+    assert NUMBERED.findall(done.stderr) == [f"{out}: error: the new site could not be written: {words} ({hint})"]
+    assert "Traceback" not in done.stderr
+    assert files_of(out) == before
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out")) == []
+
+
+# ------------------------------------------------------------------ 3. where a build writes
+
+
+@pytest.mark.parametrize(("inside", "message"), [
+    ("content/public", "the output folder is inside content/; every build would read the one before as articles"),
+    ("static/site", "the output folder is inside static/; every build would read the one before into itself"),
+    ("templates", "the output folder is inside templates/; every build would read the one before as templates"),
+])
+def test_an_output_folder_inside_what_the_build_reads_is_refused(
+        make_site: Any, capsys: pytest.CaptureFixture[str], inside: str, message: str) -> None:
+    site = make_site(ARTICLES)
+    (site / "templates").mkdir()
+    before = files_of(site)
+    code, problems, printed = run(capsys, "build", "--site", str(site), "--out", str(site / inside))
+    assert code == EXIT_PROBLEMS
+    assert problems == [f"{site / inside}: error: {message} "
+                        "(choose an --out folder outside content/, templates/ and static/, such as public/)"]
+    assert files_of(site) == before
+
+
+def test_an_output_folder_holding_the_site_is_refused(make_site: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(ARTICLES)
+    before = files_of(site.parent)
+    for out in (site, site.parent):
+        assert run(capsys, "build", "--site", str(site), "--out", str(out))[1] == [
+            f"{out}: error: the output folder holds the site itself; a build would replace the site's own files "
+            "(choose an --out folder inside the site folder, such as public/, or elsewhere)"]
+    assert files_of(site.parent) == before
+
+
+def test_an_output_folder_that_is_a_mount_point_is_refused_before_building(
+        make_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from akhbar import output
+
+    site = make_site(ARTICLES)
+    for out in (Path("/proc"), tmp_path / "mounted"):  # a real one, and one the system is said to have
+        out.mkdir(exist_ok=True)
+        monkeypatch.setattr(output, "mount_points", lambda out=out: {str(out)})
+        code, problems, printed = run(capsys, "build", "--site", str(site), "--out", str(out))
+        assert (code, problems) == (EXIT_PROBLEMS, [
+            f"{out}: error: the output folder is a mount point; a build replaces the folder itself, which a mount "
+            f"point cannot be (choose a folder inside it, such as {out / 'site'})"])
+        assert "Built" not in printed
+    assert output.is_mount(Path("/proc"))
+
+
+def test_an_output_folder_that_is_a_link_is_followed_and_kept(make_site: Any, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The link stays a link; the folder it names is replaced, so the old site is never stranded."""
+    site = make_site(ARTICLES)
+    real = tmp_path / "sites" / "archive-v1"
+    link = tmp_path / "public"
+    assert run(capsys, "build", "--site", str(site), "--out", str(real))[0] == EXIT_OK
+    link.symlink_to(real, target_is_directory=True)
+    (site / "content/2018/talks.md").write_text("---\ntitle: خبر معدل\ndate: 2018-02-01\n---\nنص.\n",
+                                                encoding="utf-8")
+    code, _, printed = run(capsys, "build", "--site", str(site), "--out", str(link))
+    assert code == EXIT_OK, printed
+    assert link.is_symlink() and link.resolve() == real
+    assert "خبر معدل" in (real / "articles/talks/index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in real.parent.iterdir()) == ["archive-v1"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert "Nothing changed" in run(capsys, "build", "--site", str(site), "--out", str(real))[2]
+
+
+def test_zip_replaces_only_a_zip_that_akhbar_wrote(make_site: Any, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(ARTICLES)
+    out = tmp_path / "out"
+    yaml_before = (site / "site.yaml").read_bytes()
+    code, problems, printed = run(capsys, "bundle", "--site", str(site), "--out", str(out),
+                                  "--zip", str(site / "site.yaml"))
+    assert (code, problems) == (EXIT_PROBLEMS, [
+        f"{site / 'site.yaml'}: error: this file exists and is not a zip written by akhbar bundle; it was not "
+        "replaced (choose another --zip name, or move the file away first)"])
+    assert (site / "site.yaml").read_bytes() == yaml_before and not out.exists()
+    code, problems, _ = run(capsys, "bundle", "--site", str(site), "--out", str(out),
+                            "--zip", str(site / "static" / "site.zip"))
+    assert problems == [f"{site / 'static' / 'site.zip'}: error: the zip cannot be written inside static/; the next "
+                        "build would read it (choose a --zip file outside content/, templates/ and static/)"]
+    target = tmp_path / "offline.zip"
+    for _ in range(2):  # the second time, akhbar's own zip is replaced
+        assert run(capsys, "bundle", "--site", str(site), "--out", str(out), "--zip", str(target))[0] == EXIT_OK
+    foreign = tmp_path / "other.zip"
+    shutil.make_archive(str(foreign.with_suffix("")), "zip", site)
+    before = foreign.read_bytes()
+    assert run(capsys, "bundle", "--site", str(site), "--out", str(out), "--zip", str(foreign))[0] == EXIT_PROBLEMS
+    assert foreign.read_bytes() == before
+
+
+# ------------------------------------------------------------------ 7. concurrent builds
+
+
+def many_articles(count: int) -> dict[str, str]:
+    body = "قال الرئيس إن الحكومة ستعمل على تحسين الاقتصاد في المدينة خلال العام المقبل. " * 20
+    return {f"content/a{i:03d}.md": f"---\ntitle: خبر رقم {i}\ndate: 2017-01-{1 + i % 28:02d}\n---\n{body}\n"
+            for i in range(count)}
+
+
+def test_two_builds_racing_on_one_output_folder_with_different_options(make_site: Any, tmp_path: Path) -> None:
+    """The second waits for the first (and says so); the folder ends as the second's site, and the
+    no-op check then answers for exactly that site and those options."""
+    site = make_site(many_articles(120))
+    out = tmp_path / "public"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, str(REPO_ROOT / "build.py"), "build", "--site", str(site), "--out", str(out), "--quiet"]
+    references = {}
+    for name, options in (("search", []), ("no-search", ["--no-search"])):
+        ref = tmp_path / f"reference-{name}"
+        subprocess.run([*command[:-3], "--out", str(ref), "--quiet", *options], env=env, check=True,
+                       capture_output=True, timeout=300)
+        references[name] = files_of(ref)
+    lock = output_lock(out)
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_until(lambda: lock.is_file() and lock.read_text().strip() == str(first.pid), first)
+    second = subprocess.Popen([*command, "--no-search"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    results = [process.communicate(timeout=300) for process in (first, second)]
+    assert first.returncode == second.returncode == EXIT_OK, results
+    assert (f"another build into {out} is running (process {first.pid}); waiting for it to finish…"
+            in results[1][1]), results[1][1]
+    assert files_of(out) == references["no-search"]
+    again = subprocess.run([*command, "--no-search"], env=env, capture_output=True, text=True, timeout=300)
+    assert again.stdout.startswith("Nothing changed"), again.stdout
+    other = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert other.stdout.startswith("Built"), other.stdout
+    assert files_of(out) == references["search"]
+
+
+def output_lock(out: Path) -> Path:
+    from akhbar.output import lock_path
+
+    return lock_path(out)
+
+
+def wait_until(ready: Any, process: subprocess.Popen[str], timeout: float = 120) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the build did not take its lock"
+        time.sleep(0.01)
+
+
+def test_an_article_edited_while_the_build_reads_it_is_built_again_next_time(
+        make_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The no-op check remembers a build only when its inputs did not change while it ran."""
+    from akhbar import site as pipeline
+
+    site = make_site(ARTICLES)
+    out = tmp_path / "out"
+    real_load = pipeline.load
+
+    def load_then_edit(*args: Any, **kwargs: Any) -> Any:
+        loaded = real_load(*args, **kwargs)
+        (site / "content/2017/summit.md").write_text("---\ntitle: قمة معدلة\ndate: 2017-05-20\n---\nنص.\n",
+                                                     encoding="utf-8")
+        return loaded
+
+    monkeypatch.setattr(pipeline, "load", load_then_edit)
+    assert run(capsys, "build", "--site", str(site), "--out", str(out))[0] == EXIT_OK
+    monkeypatch.setattr(pipeline, "load", real_load)
+    code, _, printed = run(capsys, "build", "--site", str(site), "--out", str(out))
+    assert code == EXIT_OK and printed.startswith("Built"), printed
+    assert "قمة معدلة" in (out / "articles/summit/index.html").read_text(encoding="utf-8")
+    assert run(capsys, "build", "--site", str(site), "--out", str(out))[2].startswith("Nothing changed")
+
+
+def test_a_folder_replaced_after_the_build_recorded_it_is_built_again(
+        built: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the no-op check compares with is taken from the build's own folder, before the swap."""
+    site, out, before = built
+    (out / "index.html").write_text("<p>changed by hand</p>", encoding="utf-8")
+    code, _, printed = run(capsys, "build", "--site", str(site), "--out", str(out))
+    assert code == EXIT_OK and printed.startswith("Built"), printed
+    assert files_of(out) == before
