@@ -200,6 +200,13 @@ def sitemap_files(entries: Sequence[SitemapEntry], absolute: Absolute, max_urls:
     return files + [(SITEMAP, "".join(index))]
 
 
+def sitemap_paths(entries: Sequence[SitemapEntry], max_urls: int = SITEMAP_URLS,
+                  max_bytes: int = SITEMAP_BYTES) -> list[str]:
+    """The files sitemap_files writes for these entries, without writing them."""
+    count = len(_chunks(entries, max_urls, max_bytes))
+    return [SITEMAP] if count == 1 else [f"sitemap-{n}.xml" for n in range(1, count + 1)] + [SITEMAP]
+
+
 def robots_txt(sitemap_url: str) -> str:
     """Let every crawler in and point it to the sitemap."""
     return ("# Crawlers read robots.txt only at the root of a host; under a project sub-path\n"

@@ -13,8 +13,10 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -363,6 +365,57 @@ def _empty_trash_in_background(trash: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
     finally:
         os._exit(0)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One output path and what wants it there, for the collision check.
+
+    `path` is relative to the output folder; one ending in '/' claims a whole folder (a search
+    bundle). `owner` names the claimant in words ("the article content/a.md"); `source` and
+    `line` are where an editor can change it ('' for the site's own files).
+    """
+
+    path: str
+    owner: str
+    source: str = ""
+    line: int = 0
+    kind: str = "site"  # article, alias, card, static, theme, site
+
+
+def path_key(path: str) -> str:
+    """Paths that one host or one unpacked copy may take for the same (case, Unicode form) are one."""
+    return unicodedata.normalize("NFC", path).casefold().rstrip("/")
+
+
+def collisions(claims: Iterable[Claim]) -> list[tuple[Claim, Claim]]:
+    """Every pair of claims on one output path, or on a file and a folder of one name: (earlier, later).
+
+    Works on the complete list of what a build will write, before anything is written. A file
+    standing where many claims need a folder is paired once, with the first of them.
+    """
+    files: dict[str, Claim] = {}  # files, and folders claimed whole
+    folders: dict[str, Claim] = {}  # every folder some claim needs -> the first such claim
+    blocking: set[str] = set()  # files already paired with a claim that needs them as a folder
+    found: list[tuple[Claim, Claim]] = []
+    for claim in claims:
+        key = path_key(claim.path)
+        parts = key.split("/")
+        above = ["/".join(parts[:n]) for n in range(1, len(parts))]
+        for folder in above:
+            if folder in files and folder not in blocking:
+                found.append((files[folder], claim))
+                blocking.add(folder)
+                break
+        if key in files:
+            found.append((files[key], claim))
+        elif key in folders and key not in blocking and folders[key].owner != claim.owner:
+            found.append((folders[key], claim))
+            blocking.add(key)
+        files.setdefault(key, claim)
+        for folder in above:
+            folders.setdefault(folder, claim)
+    return found
 
 
 def posixjoin(a: str, b: str) -> str:

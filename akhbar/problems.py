@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -32,6 +33,25 @@ class Problem:
         if self.hint:
             text += f" ({self.hint})"
         return shown(text)
+
+
+def unicode_forms(here: str, there: str) -> str:
+    """Words telling apart two names that differ only in Unicode form (NFC 'آ' and NFD 'ا' + U+0653),
+    which a terminal shows alike; '' for any other two names."""
+    if here == there or unicodedata.normalize("NFC", here) != unicodedata.normalize("NFC", there):
+        return ""
+    start = 0
+    while here[start] == there[start]:
+        start += 1
+    end = 0
+    while end < min(len(here), len(there)) - start and here[-1 - end] == there[-1 - end]:
+        end += 1
+
+    def codes(text: str) -> str:
+        return " ".join(f"U+{ord(ch):04X}" for ch in text)
+
+    return (f"the two names differ only in Unicode form: {codes(here[start:len(here) - end])} here, "
+            f"{codes(there[start:len(there) - end])} there")
 
 
 def shown(text: str) -> str:

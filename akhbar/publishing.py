@@ -67,6 +67,16 @@ def pages_size_note(size: int) -> str:
     return f"{shown} of GitHub Pages' 1 GB"
 
 
+def sitemap_entry(page: Page, absolute: Any) -> feeds.SitemapEntry | None:
+    """The page's sitemap entry, dated by its newest article; None for redirects, the 404 page and the search page."""
+    if page.path in NOT_IN_SITEMAP or page.data.get("redirect"):
+        return None
+    article = page.data.get("article")
+    dates = [article] if article is not None else page.data.get("articles") or []
+    newest = max((a for a in dates if a.date), key=lambda a: a.sort_key, default=None)
+    return feeds.SitemapEntry(absolute(page.path), feeds.w3c_date(newest.date) if newest is not None else "")
+
+
 @dataclass(frozen=True)
 class ShareImage:
     """The picture a shared article shows: its own lead image, else its card."""
@@ -196,19 +206,15 @@ class Publisher:
 
     def saw(self, page: Page) -> None:
         """Note a written page for the sitemap (redirects, the 404 page and the noindex search page stay out)."""
-        if page.path in NOT_IN_SITEMAP or page.data.get("redirect"):
+        entry = sitemap_entry(page, self.absolute)
+        if entry is None:
             return
-        article = page.data.get("article")
-        dates = [article] if article is not None else page.data.get("articles") or []
-        newest = max((a for a in dates if a.date), key=lambda a: a.sort_key, default=None)
-        lastmod = feeds.w3c_date(newest.date) if newest is not None else ""
-        loc = self.absolute(page.path)
-        if len(loc) > feeds.MAX_LOC:
-            self.report.problems.warning(page.path, 0, f"the page's address is {len(loc):,} characters long; "
+        if len(entry.loc) > feeds.MAX_LOC:
+            self.report.problems.warning(page.path, 0, f"the page's address is {len(entry.loc):,} characters long; "
                                          f"sitemaps take at most {feeds.MAX_LOC:,}, so it was left out",
                                          "shorten the article's slug")
             return
-        self.sitemap.append(feeds.SitemapEntry(loc, lastmod))
+        self.sitemap.append(entry)
 
     def write(self, output: Output) -> PublishReport:
         """Write redirects, cards, feeds, sitemaps, robots.txt and CNAME into the staging folder."""

@@ -14,12 +14,25 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import aliases, collections, incremental, links, media, publishing, search, sources, timings, workers
+from . import (
+    aliases,
+    cards,
+    collections,
+    feeds,
+    incremental,
+    links,
+    media,
+    publishing,
+    search,
+    sources,
+    timings,
+    workers,
+)
 from .config import Settings, load_settings
 from .content import LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
-from .output import Output, build_lock
-from .problems import Problem, Problems, SiteError, read_hint, reason, write_hint
-from .render import THEME, Page, PageError, Renderer, article_page, template_problem
+from .output import Claim, Output, build_lock, collisions, path_key
+from .problems import Problem, Problems, SiteError, read_hint, reason, unicode_forms, write_hint
+from .render import THEME, Page, PageError, Renderer, Urls, article_page, template_problem
 
 Progress = Callable[[int, int], None]
 
@@ -37,6 +50,8 @@ class Site:
     images: media.Media = field(default_factory=media.Media)  # the image files the site publishes
     templates: dict[str, tuple[str, str]] = field(default_factory=dict)  # the site's own, read while loading
     static: list[sources.Source] = field(default_factory=list)  # the site's static/ files
+    nav: collections.Navigation | None = None  # ordered articles, terms, neighbours (made while loading)
+    pages: list[Page] | None = None  # every page, listed while loading (to check their addresses)
 
 
 @dataclass
@@ -158,18 +173,15 @@ def _segment(text: str) -> str:
 def assign_urls(settings: Settings, articles: list[Article], problems: Problems) -> None:
     """Give each article its path; two articles claiming one address is an error naming both."""
     owners: dict[str, Article] = {}
-    reserved = {"index.html", "404.html", "archive/index.html", search.SEARCH_PAGE}
     for article in articles:
         article.url = permalink(settings, article)
         key = article.url.casefold()
         if key in owners:
             other = owners[key]
+            forms = unicode_forms(article.path, other.path)
             problems.error(article.path, article.line_of("slug"),
-                           f"this article has the same address as {other.path} ({article.url})",
-                           "give one of them a different 'slug:'")
-        elif article.url in reserved:
-            problems.error(article.path, article.line_of("slug"),
-                           f"the address {article.url} is used by the site itself", "choose another slug")
+                           f"this article has the same address as {other.path} ({article.url})"
+                           + (f"; {forms}" if forms else ""), "give one of them a different 'slug:'")
         else:
             owners[key] = article
 
@@ -203,9 +215,102 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
         unresolved = links.resolve(articles, problems)
     site = Site(root, settings, articles, unresolved, problems, images=images, templates=templates, static=static)
     site.redirects = aliases.check(settings, articles, problems)
+    site.nav = collections.navigation(articles)
+    with timings.span("check every output address"):
+        check_addresses(site, problems)
     if problems.errors:
         raise SiteError(problems)
     return site
+
+
+def claimed_outputs(site: Site) -> list[Claim]:
+    """Every file (or whole folder) the build will write, with what wants it there, before anything is
+    written: static files (the theme's, then the site's), pages, redirects, cards, feeds, sitemaps,
+    robots.txt, CNAME and the search index."""
+    settings, nav = site.settings, site.nav or collections.navigation(site.articles)
+    own = {source.rel.split("/", 1)[1] for source in site.static}
+    claims = [Claim(rel, f"the theme's file {rel}", kind="theme") for rel in theme_static() if rel not in own]
+    claims += [Claim(rel, f"the file static/{rel}", f"static/{rel}", 0, "static") for rel in sorted(own)]
+    claims.append(Claim(".nojekyll", "the .nojekyll file GitHub Pages needs"))
+    if site.pages is None:
+        site.pages = list(pages(site, nav))
+    for page in site.pages:
+        article = page.data.get("article")
+        if article is not None:
+            claims.append(Claim(page.path, f"the article {article.path}", article.path, article.line_of("slug"),
+                                "article"))
+        else:
+            claims.append(Claim(page.path, f"the site's page «{page.title}»"))
+    for redirect in site.redirects:
+        source = redirect.article.path
+        claims.append(Claim(redirect.path, f"an alias of {source}", source, redirect.article.line_of("aliases"),
+                            "alias"))
+    if cards.find_fonts()[0] is not None:
+        for article in site.articles if settings.cards else ():
+            claims.append(Claim(publishing.card_path(article), f"the share card of {article.path}", article.path,
+                                article.line_of("slug"), "card"))
+        if publishing.SITE_CARD not in own:
+            claims.append(Claim(publishing.SITE_CARD, "the site's share card"))
+        if publishing.LOGO not in own:
+            claims.append(Claim(publishing.LOGO, "the publisher's logo"))
+    sections = nav.terms.get("section", [])
+    for feed in feeds.plan_feeds(settings.title, nav.ordered, sections, settings.feed_size):
+        claims.append(Claim(feed.path, f"the Atom feed «{feed.title}»"))
+    claims += [Claim(path, "the site's sitemap") for path in _sitemap_paths(site.pages, settings)]
+    claims.append(Claim(feeds.ROBOTS, "the site's robots.txt"))
+    if settings.cname:
+        claims.append(Claim("CNAME", "the CNAME file (cname: in site.yaml)"))
+    if settings.search:
+        claims += [Claim(f"{b.folder}/", "the search index") for b in search.plan_bundles(site.articles)]
+    return claims
+
+
+def _sitemap_paths(all_pages: list[Page], settings: Settings) -> list[str]:
+    """The sitemap files the build writes; one, unless the pages may pass a sitemap's limits."""
+    most = sum(3 * len(page.path.encode()) for page in all_pages)  # quoted, each byte at most '%XX'
+    if len(all_pages) < feeds.SITEMAP_URLS and most + len(all_pages) * 200 < feeds.SITEMAP_BYTES // 2:
+        return [feeds.SITEMAP]
+    absolute = Urls(settings).absolute
+    entries = [e for e in map(lambda p: publishing.sitemap_entry(p, absolute), all_pages)
+               if e is not None and len(e.loc) <= feeds.MAX_LOC]
+    return feeds.sitemap_paths(entries)
+
+
+def theme_static() -> list[str]:
+    """The bundled theme's static files, by their path in the site."""
+    folder = THEME / "static"
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+_BLAME = {"static": 0, "alias": 1, "card": 2, "article": 2}  # who is told: the most likely mistake first
+_SUBJECT = {"static": "this file would be published as", "alias": "the alias",
+            "card": "this article's share card", "article": "this article's address"}
+_FIX = {"static": "rename or remove it", "alias": "remove it from aliases",
+        "card": "give the article another 'slug:'", "article": "give it another 'slug:', or change 'permalink'"}
+
+
+def check_addresses(site: Site, problems: Problems) -> None:
+    """Two things the build would write to one path (or a file where a folder must be) is an error
+    at the editor's file, naming both. Two articles are reported by assign_urls already."""
+    for first, later in collisions(claimed_outputs(site)):
+        if {first.kind, later.kind} <= {"article", "card"}:
+            continue  # two articles on one address (and so their cards): assign_urls names both
+        blamed, other = sorted((first, later), key=lambda c: _BLAME.get(c.kind, 9))
+        if not blamed.source:
+            continue  # two of the site's own pages (terms spelt alike): not the editor's to fix
+        if path_key(blamed.path) == path_key(other.path):
+            clash = f"is also the address of {other.owner}"
+            if blamed.path != other.path:
+                forms = unicode_forms(blamed.path, other.path)
+                clash += f", written {other.path}" + (f" ({forms})" if forms else "")
+        elif other.path.endswith("/") and path_key(blamed.path).startswith(path_key(other.path) + "/"):
+            clash = f"lies inside {other.path}, the folder of {other.owner}"
+        else:
+            clash = f"clashes with {other.path} ({other.owner}): one is a file where the other needs a folder"
+        which = ", which" if blamed.kind == "static" else ""
+        problems.error(blamed.source, blamed.line, f"{_SUBJECT[blamed.kind]} {blamed.path}{which} {clash}",
+                       _FIX[blamed.kind])
 
 
 def apply_labels(settings: Settings, articles: list[Article]) -> None:
@@ -248,7 +353,7 @@ def _build(site: Site, out: Path, progress: Progress | None, cache: Path | None,
            incremental_build: bool, defer_search: bool, stamp: bool) -> BuildResult:
     started = time.perf_counter()
     renderer = Renderer(site.settings, site.root, site.templates)
-    nav = collections.navigation(site.articles)
+    nav = site.nav or collections.navigation(site.articles)
     renderer.env.globals["menu"] = collections.menu(nav)
     renderer.env.globals["section_of"] = nav.section_of
     publisher = publishing.Publisher(site, renderer, nav, cache)
@@ -268,7 +373,7 @@ def _build(site: Site, out: Path, progress: Progress | None, cache: Path | None,
                 output.copy(source.rel.split("/", 1)[1], source.path)
             output.write(".nojekyll", "")
         fingerprinting = time.perf_counter()
-        all_pages = list(pages(site, nav))
+        all_pages = site.pages if site.pages is not None and nav is site.nav else list(pages(site, nav))
         todo: list[Page] = []
         for page in all_pages:
             fingerprint = prints.page(page.path, page.template, page.title, page.data, page.breadcrumbs)

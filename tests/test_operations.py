@@ -462,3 +462,55 @@ def test_a_folder_replaced_after_the_build_recorded_it_is_built_again(
     code, _, printed = run(capsys, "build", "--site", str(site), "--out", str(out))
     assert code == EXIT_OK and printed.startswith("Built"), printed
     assert files_of(out) == before
+
+
+# ------------------------------------------------------------------ 2. every address is owned once
+
+
+def test_every_output_path_is_owned_once(built: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """Articles on the site's own pages, aliases and feeds under static files, a static file where the
+    site needs a folder or inside the search index: each an error at the editor's file, naming both."""
+    site = built[0]
+    (site / "site.yaml").write_text("title: أرشيف\nbase_url: https://example.org/\npermalink: '{section}/{slug}/'\n",
+                                    encoding="utf-8")
+    (site / "content/2017/all.md").write_text("---\ntitle: كل شيء\ndate: 2017-01-01\nsection: archive\n---\nنص.\n",
+                                             encoding="utf-8")
+    (site / "content/2017/moved.md").write_text(
+        "---\ntitle: خبر نقل\ndate: 2017-01-02\naliases: [old/page.html]\n---\nنص.\n", encoding="utf-8")
+    for rel in ("static/old/page.html", "static/feed.xml", "static/pagefind/x.js", "static/sections"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("x", encoding="utf-8")
+    expected = [
+        "content/2017/all.md:1: error: this article's address archive/all/index.html is also the address of "
+        "the site's page «كل المقالات» (give it another 'slug:', or change 'permalink')",
+        "static/feed.xml: error: this file would be published as feed.xml, which is also the address of the Atom "
+        "feed «أرشيف» (rename or remove it)",
+        "static/old/page.html: error: this file would be published as old/page.html, which is also the address of "
+        "an alias of content/2017/moved.md (rename or remove it)",
+        "static/pagefind/x.js: error: this file would be published as pagefind/x.js, which lies inside pagefind/, "
+        "the folder of the search index (rename or remove it)",
+        "static/sections: error: this file would be published as sections, which clashes with "
+        "sections/index.html (the site's page «الأقسام»): one is a file where the other needs a folder "
+        "(rename or remove it)",
+    ]
+    assert run(capsys, "check", "--site", str(site))[:2] == (EXIT_PROBLEMS, expected)
+    assert rebuild_fails(built, capsys) == expected
+
+
+def test_an_article_named_like_a_listing_under_the_slug_permalink(make_site: Any,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({**ARTICLES, "site.yaml": "title: t\nbase_url: https://example.org/\npermalink: '{slug}/'\n",
+                      "content/sections.md": "---\ntitle: أقسام\ndate: 2017-01-01\nsection: سياسة\n---\nنص.\n"})
+    assert run(capsys, "check", "--site", str(site))[1] == [
+        "content/sections.md:1: error: this article's address sections/index.html is also the address of the "
+        "site's page «الأقسام» (give it another 'slug:', or change 'permalink')"]
+
+
+def test_the_collision_check_pairs_files_folders_and_whole_folders() -> None:
+    from akhbar.output import Claim, collisions
+
+    claims = [Claim("index.html", "home"), Claim("pagefind/x.js", "x"), Claim("pagefind/", "search"),
+              Claim("a/b.html", "alias"), Claim("A/B.html", "static"), Claim("a", "file a"),
+              Claim("a/c/index.html", "page c"), Claim("\u0622/index.html", "nfc"), Claim("\u0627\u0653/index.html", "nfd")]
+    assert [(a.owner, b.owner) for a, b in collisions(claims)] == [
+        ("x", "search"), ("alias", "static"), ("alias", "file a"), ("nfc", "nfd")]
