@@ -37,7 +37,7 @@ from arabic_reshaper import ArabicReshaper
 from bidi.algorithm import get_display  # the Python implementation: it mirrors brackets in RTL runs
 from PIL import Image, ImageDraw, ImageFont, features
 
-from .workers import frozen_heap, yield_to_background
+from .workers import frozen_heap, worker_started
 
 CARD_SIZE = (1200, 630)
 LOGO_SIZE = (600, 60)
@@ -666,6 +666,6 @@ def _draw_all(jobs: list[_Job], workers: int | None) -> Iterable[bytes]:
 def _pooled(jobs: list[_Job], count: int) -> Iterator[bytes]:
     # fork: spawn and forkserver re-import the caller's main module, which breaks any script that
     # calls build() without an `if __name__ == "__main__"` guard. The workers only draw with Pillow.
-    with frozen_heap(), ProcessPoolExecutor(count, mp_context=get_context("fork"),
-                                            initializer=yield_to_background) as pool:
+    with frozen_heap(), ProcessPoolExecutor(count, mp_context=get_context("fork"), initializer=worker_started,
+                                            initargs=(os.getpid(),)) as pool:
         yield from pool.map(_draw_job, jobs, chunksize=CHUNK)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from .problems import Problem
+from .workers import name_process
 
 MARKER = ".akhbar-build"
 _RENAME_EXCHANGE = 2
@@ -356,6 +357,7 @@ def _empty_trash_in_background(trash: Path) -> None:
     try:  # the child: start a grandchild in its own session, then leave at once
         os.setsid()
         if os.fork() == 0:
+            name_process(b"akhbar-trash")  # it outlives the build on purpose: only deletes the user's trash
             # hold no pipe or socket of the build's: whoever reads its output must not wait for this
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -284,7 +285,10 @@ def run_pagefind(source: Path, bundle: Path, started: Callable[[subprocess.Popen
     command = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(bundle),
                "--keep-index-url", "--silent"]
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # killed with the build (also as `python -m pagefind` execs the binary), in its own process group
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=functools.partial(workers.die_with_parent, os.getpid()),
+                                   process_group=0)
     except OSError as exc:
         raise SearchError(f"could not run Pagefind: {exc}") from exc
     if started is not None:
@@ -371,6 +375,12 @@ def sweep_scratch(folder: str | None) -> list[str]:
         shutil.rmtree(where / name, ignore_errors=True)
         removed.append(name)
     return removed
+
+
+def sweep_all_scratch() -> None:
+    """Remove what killed builds left in memory and in the temporary folder (a build without search too)."""
+    for folder in (str(MEMORY_FOLDER), None):
+        sweep_scratch(folder)
 
 
 class IndexJob:
@@ -507,7 +517,10 @@ class IndexJob:
         self.cancelled = True
         workers.background["nice"] = 0
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # Pagefind and anything it started
+            except OSError:
+                self.process.kill()
         self.thread.join()
         self.tmp.cleanup()
 

@@ -362,6 +362,7 @@ def _build(site: Site, out: Path, progress: Progress | None, cache: Path | None,
     indexing: search.IndexJob | None = None
     try:
         output.start()
+        search.sweep_all_scratch()
         previous = incremental.load_out_state(site.root, output.out) if incremental_build else incremental.OutState()
         state = incremental.OutState()
         prints = incremental.Fingerprints(_salt(site, renderer, nav, publisher))

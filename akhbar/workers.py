@@ -7,9 +7,12 @@ inputs alone, so the output is the same with one process or many.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -23,8 +26,40 @@ _TASK: Callable[[int, int], list[Any]] | None = None
 background = {"nice": 0}
 
 
+_PR_SET_PDEATHSIG = 1
+_PR_SET_NAME = 15
+# Loaded before any fork: a child must not load libraries (another thread may hold the loader's lock).
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process of the build `parent`: be killed as soon as the build dies.
+
+    A build killed alone (an out-of-memory kill, a CI timeout) would otherwise leave its workers
+    and Pagefind running, writing into folders the next build has already cleaned up. Linux only
+    (elsewhere a killed build's children run to their end).
+    """
+    if _LIBC is None:
+        return
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def name_process(name: bytes) -> None:
+    """Name this process (as `ps` and /proc/PID/comm show it; at most 15 bytes)."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_NAME, ctypes.c_char_p(name[:15]), 0, 0, 0)
+
+
+def worker_started(parent: int) -> None:
+    """Worker initializer: die with the build; yield to the search index while it runs."""
+    die_with_parent(parent)
+    yield_to_background()
+
+
 def yield_to_background() -> None:
-    """Worker initializer: lower this process's priority by background['nice']."""
+    """Lower this process's priority by background['nice'] (workers started while Pagefind indexes)."""
     if background["nice"]:
         try:
             os.nice(background["nice"])
@@ -62,7 +97,8 @@ def chunked(task: Callable[[int, int], list[T]], total: int, jobs: int | None = 
     step = max(1, min(step, -(-total // (workers * 4))))
     _TASK = task
     try:
-        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers, initializer=yield_to_background) as pool:
+        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers, initializer=worker_started,
+                                                                     initargs=(os.getpid(),)) as pool:
             for results in pool.imap(_run, [(i, min(i + step, total)) for i in range(0, total, step)]):
                 yield from results
     finally:

@@ -2,8 +2,10 @@
 
 Two versions of a generated site (A and B: every headline differs, so every page differs) are
 built once as references. Then, trial after trial, a real `build.py build` process is started
-on the other version and killed with SIGKILL (with its helpers: Pagefind, card workers) after a
-random delay spanning the whole build. Afterwards the output folder must hold, byte for byte,
+on the other version and killed with SIGKILL after a random delay spanning the whole build:
+every other trial with its helpers (Pagefind, card and page workers), as a power cut would, and
+otherwise the main process alone, as an out-of-memory killer or a CI timeout does; then no
+process of the build may survive it. Afterwards the output folder must hold, byte for byte,
 exactly the reference A site or the reference B site: never a mix, never nothing. Every few
 trials the next build runs to the end and must succeed and leave no staging folder behind. The
 random generator is seeded, so a failure can be replayed (AKHBAR_INTERRUPT_SEED, _TRIALS).
@@ -171,24 +173,34 @@ def test_a_build_killed_at_random_leaves_the_old_or_the_new_site(
         target = "B" if current == "A" else "A"
         delay = rng.uniform(0.0, versions.seconds * 1.15)
         launched = time.perf_counter()
-        process = subprocess.Popen(build_command(versions.sites[target], out), env=versions.env,
+        alone = trial % 2 == 1
+        # killed alone, the build starts with an empty cache: share cards are drawn by worker processes
+        env = {**versions.env, "XDG_CACHE_HOME": str(tmp_path / f"cache-{trial}")} if alone else versions.env
+        process = subprocess.Popen(build_command(versions.sites[target], out), env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
             process.wait(timeout=delay)
             finished = True
         except subprocess.TimeoutExpired:
             finished = False
-            os.killpg(process.pid, signal.SIGKILL)  # the build and its helpers, as a power cut would
+            if alone:  # the main process only, as an out-of-memory killer does: its helpers must die with it
+                os.kill(process.pid, signal.SIGKILL)
+            else:  # the build and its helpers, as a power cut would
+                os.killpg(process.pid, signal.SIGKILL)
             killed.append(process.pid)
         error = process.communicate(timeout=60)[1].decode("utf-8", "replace")
+        if not finished:
+            assert survivors(process.pid) == [], f"trial {trial}: processes of the killed build still run"
         if finished:
             assert process.returncode == 0, f"trial {trial}: the build failed on its own:\n{error}"
-            versions.durations.append(time.perf_counter() - launched)
+            if not alone:
+                versions.durations.append(time.perf_counter() - launched)
         now = state_of(out, versions)
         assert now in (current, target), f"trial {trial}: {now}"
         if finished:
             assert now == target, f"trial {trial}: the build finished but the site was not replaced"
         outcomes["finished" if finished else "new site" if now == target else "previous site"] += 1
+        outcomes["killed alone"] += alone and not finished
         staging_seen += any(".staging-" in name for name in leftovers(out))
         current = now
         if trial % COMPLETE_EVERY == COMPLETE_EVERY - 1:
@@ -199,6 +211,7 @@ def test_a_build_killed_at_random_leaves_the_old_or_the_new_site(
             current = target
     run_build(versions.sites["B" if current == "A" else "A"], out, versions.env)
     assert leftovers(out) == []
+    assert outcomes["killed alone"] > 0, "no trial killed the main process alone"
     scratch = [Path(search.scratch_folder(1) or tempfile.gettempdir()), Path(tempfile.gettempdir())]
     for pid in killed:  # their search sources (in memory when tmpfs has room) are swept too
         assert not [p for folder in scratch for p in folder.glob(f"{search.SCRATCH_PREFIX}{pid}-*")], pid
@@ -209,6 +222,26 @@ def test_a_build_killed_at_random_leaves_the_old_or_the_new_site(
           f"{dict(outcomes)}; "
           f"{staging_seen} left a staging folder; {seconds:.0f} s in all")
     assert outcomes["previous site"] > 0, "no kill landed before the swap: the delays do not span the build"
+
+
+def survivors(session: int, grace: float = 0.5) -> list[str]:
+    """Processes of the build started as session `session` still running after `grace` seconds
+    (zombies are dead; the trash emptier, which only deletes the replaced site from the user's
+    cache, outlives a build on purpose and leaves the session)."""
+    deadline = time.monotonic() + grace
+    while True:
+        running = []
+        for entry in os.listdir("/proc"):
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text() if entry.isdigit() else ""
+            except OSError:
+                continue
+            fields = stat.rpartition(")")[2].split()
+            if fields and fields[0] != "Z" and int(fields[3]) == session:
+                running.append(f"{entry} {stat.partition(' ')[2].partition(')')[0]}) {fields[0]}")
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.1)
 
 
 def dead_pid() -> int:
@@ -250,3 +283,19 @@ def test_a_folder_that_only_looks_like_a_staging_folder_is_kept(tmp_path: Path) 
     (theirs / "notes.txt").write_text("someone else's")
     Output(out).recover()
     assert (theirs / "notes.txt").read_text() == "someone else's"
+
+
+@pytest.mark.parametrize("name", ["we[ir]d *name?", "public-2 (copy)", "نسخة [١]", "a\nb"])
+def test_staging_folders_are_recognised_whatever_the_output_folder_is_called(tmp_path: Path, name: str) -> None:
+    """Leftovers are matched by name as text: glob's brackets, stars and question marks, dashes,
+    spaces, Arabic and newlines in --out mean nothing special."""
+    from akhbar.output import MARKER, Output
+
+    out = tmp_path / name
+    out.mkdir()
+    (out / MARKER).write_text("Made by akhbar\n")
+    stale = tmp_path / f".{name}.staging-{dead_pid()}"
+    (stale / "articles").mkdir(parents=True)
+    (stale / MARKER).write_text("Made by akhbar\n")
+    Output(out).recover()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
