@@ -55,6 +55,9 @@ FOOT = 520  # top of the footer (date, place, source)
 HEADLINE_SIZES = (72, 64, 56, 50, 44)
 LINE_HEIGHT = 1.45
 ELLIPSIS = "…"
+# More characters than a card can show: five lines at the smallest headline size hold about 530 of
+# the narrowest glyphs (tatweel, a space: 10 px of 1056). Longer text is cut before it is shaped (clip).
+DRAWN_CHARACTERS = 600
 
 # Ramps of 64 steps drawn on: value = ramp start + ink strength (the PNG keeps 17 steps of each).
 INK, MUTED, ON_BAND = 0, 64, 128
@@ -278,12 +281,30 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, limit: float, rtl: bool = True
 def _pieces(word: str, font: ImageFont.FreeTypeFont, limit: float, rtl: bool) -> Iterator[str]:
     """A word wider than a whole line (a long address) is cut where it must be."""
     while len(word) > 1 and width(word, font, rtl) > limit:
-        cut = len(word) - 1
-        while cut > 1 and width(word[:cut], font, rtl) > limit:
-            cut -= 1
+        cut = _longest(len(word) - 1, functools.partial(_fits, word, font, limit, rtl))
         yield word[:cut]
         word = word[cut:]
     yield word
+
+
+def _fits(word: str, font: ImageFont.FreeTypeFont, limit: float, rtl: bool, count: int) -> bool:
+    return width(word[:count], font, rtl) <= limit
+
+
+def _longest(most: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in 1..most for which fits(n) holds (fits shrinks as n grows); 1 when none does.
+
+    A binary search: cutting a long word or headline one character at a time, measuring the rest
+    each time, took time quadratic in its length.
+    """
+    low, high = 1, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def fit(text: str, limit: float, height: float, font_of: Callable[[int], ImageFont.FreeTypeFont],
@@ -304,14 +325,25 @@ def ellipsize(text: str, font: ImageFont.FreeTypeFont, limit: float, rtl: bool =
     if width(text, font, rtl) <= limit:
         return text
     words = text.split()
-    while len(words) > 1 and width(" ".join(words) + " " + ELLIPSIS, font, rtl) > limit:
-        words.pop()
-    cut = " ".join(words)
+    count = _longest(len(words), lambda n: width(" ".join(words[:n]) + " " + ELLIPSIS, font, rtl) <= limit)
+    cut = " ".join(words[:count])
     if width(cut + " " + ELLIPSIS, font, rtl) <= limit:
         return cut + " " + ELLIPSIS
-    while len(cut) > 1 and width(cut + ELLIPSIS, font, rtl) > limit:
-        cut = cut[:-1]
-    return cut + ELLIPSIS
+    return cut[:_longest(len(cut), lambda n: width(cut[:n] + ELLIPSIS, font, rtl) <= limit)] + ELLIPSIS
+
+
+def clip(text: str, most: int = DRAWN_CHARACTERS) -> str:
+    """Text on one line (runs of spaces as one), cut at a word to at most `most` characters and '…'.
+
+    A card shows a few lines; what could never be seen is not shaped or measured, so drawing
+    a headline of any length takes about the same time.
+    """
+    plain = " ".join(text[: most * 4].split())  # enough for `most` characters after spaces are folded
+    if len(plain) <= most:
+        return plain
+    cut = plain[:most]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > most // 2 else cut) + " " + ELLIPSIS
 
 
 # ---------------------------------------------------------------- drawing
@@ -342,8 +374,8 @@ def _line(image: Image.Image, text: str, y: float, font: ImageFont.FreeTypeFont,
 
 
 def _plain(text: str) -> str:
-    """One line of text: runs of spaces, tabs and line breaks become one space."""
-    return " ".join(text.split())
+    """One line of text: runs of spaces, tabs and line breaks become one space; at most what a card shows."""
+    return clip(text)
 
 
 @functools.lru_cache(maxsize=8)
@@ -372,7 +404,7 @@ def draw_card(text: CardText, fonts: Fonts) -> bytes:
     image = canvas.image.copy()
     box = (MARGIN, w - MARGIN)
     top, bottom = BAND + 36, FOOT - 24
-    size, lines = fit(text.headline, box[1] - box[0], bottom - top, lambda s: _font(fonts.bold, s), text.rtl)
+    size, lines = fit(clip(text.headline), box[1] - box[0], bottom - top, lambda s: _font(fonts.bold, s), text.rtl)
     step = size * LINE_HEIGHT
     y = top + (bottom - top - step * len(lines)) / 2 + step / 2
     inked = []

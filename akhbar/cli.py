@@ -98,13 +98,16 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     return parser
 
 
+MAX_JOBS = 256  # more worker processes than that only exhaust memory and process slots
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_JOBS}, not {text!r}")
     return value
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from .problems import Problems, read_hint, reason
 from .yamltext import Entry, load_mapping
@@ -96,6 +98,7 @@ def load_settings(site_dir: Path, problems: Problems, base_url: str | None = Non
                            if key == "base_url" else "for example title: أرشيف الأخبار")
     if len(problems.errors) > before:
         return None
+    _check_domain(values, entries, problems)
     values.setdefault("publisher", values["title"])
     if not values["publisher"]:
         values["publisher"] = values["title"]
@@ -112,6 +115,8 @@ def _check(entries: dict[str, Entry], problems: Problems) -> dict[str, Any]:
                            else "known keys: " + ", ".join(KNOWN_KEYS))
         elif key == "base_url":
             values[key] = _check_base_url(entry, problems, "base_url")
+        elif key == "cname":
+            values[key] = _check_cname(entry, problems)
         elif key in _TEXT_KEYS:
             values[key] = _text(key, entry, problems)
         elif key in _INT_KEYS:
@@ -145,12 +150,61 @@ def _integer(key: str, entry: Entry, problems: Problems) -> int:
     return value
 
 
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_URL_PATH = re.compile(r"^[^\s\"'<>\\`{}|^\x00-\x1f\x7f]*$")
+
+
+def host_name(text: str) -> str | None:
+    """`text` as an ASCII host name (a Unicode domain in its xn-- form), or None when it is not one:
+    letters, digits and '-' in dot-separated labels, nothing else (no '*', quotes, port or path)."""
+    try:
+        ascii_name = text.lower() if text.isascii() else text.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    labels = ascii_name.split(".")
+    if len(ascii_name) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        return None
+    return ascii_name
+
+
+def _unicode_host(name: str, host: str) -> str:
+    """The complaint about a Unicode domain that is otherwise fine: give its xn-- form."""
+    return f"{name} must give a Unicode domain in its xn-- form, here {host_name(host)}"
+
+
+def _host_of_url(netloc: str) -> bool:
+    """A URL's host and port: a host name or IP address, then an optional port; no user name."""
+    host, _, port = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
+    if not host or (port and not (port.isdigit() and int(port) <= 65535)):
+        host, port = netloc, ""
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            return ipaddress.IPv6Address(host[1:-1]) is not None
+        except ValueError:
+            return False
+    return host_name(host) is not None
+
+
 def _check_base_url(entry: Entry, problems: Problems, name: str) -> str:
     value = entry.value
+    where = CONFIG_NAME if name == "base_url" else "command line"
+    hint = "for example https://user.github.io/archive/"
     if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
-        where = CONFIG_NAME if name == "base_url" else "command line"
-        problems.error(where, entry.line, f"{name} must be an absolute web address",
-                       "for example https://user.github.io/archive/")
+        problems.error(where, entry.line, f"{name} must be an absolute web address", hint)
+        return "https://example.invalid/"
+    netloc, path = urlsplit(value).netloc, urlsplit(value).path
+    why = ""
+    if "@" in netloc:
+        why = f"{name} must not hold a user name or password (the part before '@')"
+    elif not _host_of_url(netloc):
+        why = (f"{name} must name its host with letters, digits, '-' and '.' only, not '{netloc}' "
+               "(no '*', quotes or other signs: it is written into every page's Content-Security-Policy)")
+    elif not _URL_PATH.match(path):
+        why = f"{name}'s path must not hold spaces, quotes, '<', '>' or backslashes"
+    elif not netloc.isascii():
+        why = _unicode_host(name, netloc)
+    if why:
+        problems.error(where, entry.line, why, hint)
         return "https://example.invalid/"
     return value if value.endswith("/") else value + "/"
 
@@ -186,6 +240,28 @@ def _check_search(entry: Entry, problems: Problems) -> tuple[bool, tuple[tuple[s
 
 def _has_letters(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
+
+
+def _check_domain(values: dict[str, Any], entries: dict[str, Entry], problems: Problems) -> None:
+    """With a custom domain (cname), GitHub Pages serves the site at its root: base_url should say so."""
+    cname, base = values.get("cname"), values.get("base_url", "")
+    if cname and urlsplit(base).hostname != cname.lower():
+        problems.warning(CONFIG_NAME, entries["cname"].line, f"cname is {cname}, but base_url is {base}; with a "
+                         f"custom domain GitHub Pages serves the site from https://{cname}/",
+                         f"set base_url: https://{cname}/ (or pass it with --base-url)")
+
+
+def _check_cname(entry: Entry, problems: Problems) -> str:
+    """cname: one host name, as GitHub Pages reads it from the CNAME file."""
+    value = _text("cname", entry, problems)
+    if value and host_name(value) is None:
+        problems.error(CONFIG_NAME, entry.line, f"cname must be one host name such as news.example.org, not '{value}'",
+                       "write the domain alone: no https://, path, port, spaces or '*'")
+        return ""
+    if not value.isascii():
+        problems.error(CONFIG_NAME, entry.line, _unicode_host("cname", value), "GitHub Pages reads CNAME as ASCII")
+        return ""
+    return value
 
 
 def _special(key: str, entry: Entry, problems: Problems) -> Any:

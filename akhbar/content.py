@@ -32,6 +32,7 @@ SEE_ALSO_MARKER = headline_key("انظر ايضاً")
 MAX_SLUG_LENGTH = 200
 MAX_FILE_BYTES = 50_000_000  # larger files are not read
 LARGE_FILE_BYTES = 5_000_000  # larger articles build, with a warning
+MAX_HEADLINE = 300  # characters; a longer headline builds, with a warning (the corpus's longest: 111)
 
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -614,13 +615,39 @@ def _apply_dateline(article: Article, blocks: list[tuple[int, str]]) -> int:
     return taken
 
 
-def _render_text(article: Article, blocks: list[tuple[int, str]]) -> None:
+SEE_ALSO_ENTRY_MAX = 250  # characters of a "see also" headline or teaser (the corpus's longest: 174)
+
+
+def _could_be_entry(text: str) -> bool:
+    """A headline or a teaser ('…'), not a paragraph: short, and no long sentence ending in a full stop."""
+    return len(text) <= SEE_ALSO_ENTRY_MAX and not (len(text) > 100 and text[-1] in ".!?؟")
+
+
+def _see_also_start(blocks: list[tuple[int, str]], path: str, problems: Problems) -> int | None:
+    """Where the "see also" block opens: the first «انظر ايضاً» line followed by entries only.
+
+    One followed by paragraphs stands inside the text (a quote, a heading): it stays text, with a
+    warning, rather than turning the rest of the article into "see also" entries.
+    """
+    markers = [i for i, (_line, text) in enumerate(blocks) if len(text) <= 40 and headline_key(text) == SEE_ALSO_MARKER]
+    for number, start in enumerate(markers):
+        end = markers[number + 1] if number + 1 < len(markers) else len(blocks)
+        if all(_could_be_entry(text) for _line, text in blocks[start + 1:end]):
+            return start
+        problems.warning(path, blocks[start][0], f"the line «{blocks[start][1]}» is followed by paragraphs, not "
+                         "\"see also\" entries; it was kept in the text",
+                         "if it opens the \"see also\" block, put that block after the article's last paragraph")
+    return None
+
+
+def _render_text(article: Article, blocks: list[tuple[int, str]], problems: Problems) -> None:
     """Turn the scraped layout's blocks into headings, paragraphs and "see also" entries."""
     parts: list[str] = []
     paragraph = 0
     rest = blocks[_apply_dateline(article, blocks):]
+    start = _see_also_start(rest, article.path, problems)
     for position, (_line, text) in enumerate(rest):
-        if headline_key(text) == SEE_ALSO_MARKER:
+        if position == start:
             article.see_also[:0] = _see_also_block(rest[position + 1:])
             break
         if is_subheadline(text) and position + 1 < len(rest):
@@ -651,6 +678,42 @@ def _checked_images(images: list[ImageRef], path: str, problems: Problems) -> It
         if reason:
             problems.error(path, image.line, *reason)
         yield image
+
+
+_SENTENCE_END = re.compile(r"[.!?؟…](?=\s)")
+
+
+def _split_headline(blocks: list[tuple[int, str]], first_line: str, path: str,
+                    problems: Problems) -> list[tuple[int, str]]:
+    """The blocks of a scraped text with a headline of a sensible length first.
+
+    The headline is line 1. When the first block runs on past MAX_HEADLINE characters, the
+    headline is its first line if that is short (the text follows without a blank line), else,
+    for a file without line breaks, its first sentence, or failing that its first words with
+    '…' (the text then keeps them: nothing is lost). Both are warned about.
+    """
+    line, text = blocks[0]
+    if len(text) <= MAX_HEADLINE:
+        return blocks
+    first = clean_text(first_line).strip()
+    if len(first) <= MAX_HEADLINE:
+        problems.warning(path, line, "the headline runs on into the next line with no blank line between; "
+                         f"line {line} was taken as the headline and the rest as text",
+                         "put a blank line after the headline")
+        return [(line, first), (line, text[len(first):].strip()), *blocks[1:]]
+    end = _SENTENCE_END.search(text, 0, MAX_HEADLINE)
+    if end is not None and end.start() >= 10:  # a headline keeps its '!' or '؟', not a full stop
+        stop = end.start() + (text[end.start()] != ".")
+        headline, rest, what = text[:stop], text[end.end():].strip(), "its first sentence became the headline " \
+            "and the rest the text"
+    else:
+        cut = text.rfind(" ", 0, 120)
+        headline, rest, what = text[: cut if cut > 0 else 120] + " …", text, "its first words became the " \
+            "headline, and the whole line the text"
+    problems.warning(path, line, f"the first line is {len(first):,} characters long (has the file lost its line "
+                     f"breaks?); {what}",
+                     "put the headline on the first line, and a blank line before each paragraph")
+    return [(line, headline), *([(line, rest)] if rest else []), *blocks[1:]]
 
 
 def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | None:
@@ -689,8 +752,13 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
         # a block of nothing but direction marks (scrapers leave such lines) is no block at all
         blocks = [(line, text) for line, t in _blocks(body, body_line) if (text := clean_text(t).strip())]
         if blocks and not article.title:
+            blocks = _split_headline(blocks, body.split("\n")[blocks[0][0] - body_line], rel_path, problems)
             article.title = blocks[0][1]
-        _render_text(article, blocks[1:] if blocks else [])
+        _render_text(article, blocks[1:] if blocks else [], problems)
+    if len(article.title) > MAX_HEADLINE:
+        problems.warning(rel_path, article.line_of("title"), f"the headline is {len(article.title):,} characters "
+                         "long; it was built, but readers expect a line or two (share cards show its start)",
+                         "shorten it")
     if not article.title:
         problems.error(rel_path, article.line_of("title"), "the article has no headline",
                        "add 'title:' to the front matter" if rel_path.endswith(".md")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,32 @@ FIELDS = {
 KEY_COLUMNS = ("id", "slug", "file", "filename", "path")
 
 
+# Line breaks that str.splitlines() also splits at, but CSV and JSON keep inside a value.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows with the line each starts on; a quoted cell may hold line breaks of any kind."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows, start = [], 2
+    for row in reader:
+        rows.append((start, row))
+        start = reader.line_num + 1
+    return rows
+
+
+def _single_lines(rows: list[tuple[int, dict[str, Any]]], shown: str, problems: Problems) -> None:
+    """Unicode line and paragraph separators inside a value become spaces (a front-matter value is one line)."""
+    for number, row in rows:
+        for column, value in row.items():
+            found = _OTHER_BREAKS.search(value) if isinstance(value, str) else None
+            if found is not None:
+                problems.warning(shown, number, f"the '{column}' value holds a line separator "
+                                 f"(U+{ord(found.group()):04X}); it was read as a space",
+                                 "check that the row was exported whole")
+                row[column] = _OTHER_BREAKS.sub(" ", value)
+
+
 def _rows(metadata: Path, problems: Problems) -> list[tuple[int, dict[str, Any]]]:
     shown = metadata.name
     try:
@@ -33,13 +61,14 @@ def _rows(metadata: Path, problems: Problems) -> list[tuple[int, dict[str, Any]]
         problems.error(shown, 0, f"cannot read the metadata file: {exc}")
         return []
     if metadata.suffix.lower() == ".csv":
-        reader = csv.DictReader(text.splitlines())
-        return [(number, row) for number, row in enumerate(reader, 2)]
+        rows = _csv_rows(text)
+        _single_lines(rows, shown, problems)
+        return rows
     if metadata.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
         problems.error(shown, 0, "the metadata file must end in .jsonl or .csv")
         return []
     rows = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 may sit in a JSON string
         if not line.strip():
             continue
         try:
@@ -51,6 +80,7 @@ def _rows(metadata: Path, problems: Problems) -> list[tuple[int, dict[str, Any]]
             problems.error(shown, number, "each line must be a JSON object")
             continue
         rows.append((number, row))
+    _single_lines(rows, shown, problems)
     return rows
 
 
@@ -61,8 +91,12 @@ def _index(rows: list[tuple[int, dict[str, Any]]], metadata: Path, problems: Pro
         if not keys:
             problems.error(metadata.name, number, "this row names no file",
                            "give it an 'id' (the file name without .txt) or a 'file' column")
-        for key in keys:
-            index.setdefault(key, (number, row))
+        for key in sorted(keys):
+            if key in index:
+                problems.error(metadata.name, number, f"a second row for '{key}' (the first is on line "
+                               f"{index[key][0]})", "keep one row per article; the import cannot tell which is right")
+            else:
+                index[key] = (number, row)
     return index
 
 

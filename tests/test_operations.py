@@ -514,3 +514,198 @@ def test_the_collision_check_pairs_files_folders_and_whole_folders() -> None:
               Claim("a/c/index.html", "page c"), Claim("\u0622/index.html", "nfc"), Claim("\u0627\u0653/index.html", "nfd")]
     assert [(a.owner, b.owner) for a, b in collisions(claims)] == [
         ("x", "search"), ("alias", "static"), ("alias", "file a"), ("nfc", "nfd")]
+
+
+# ------------------------------------------------------------------ 8. bounded work for hostile sizes
+
+
+def test_a_headline_of_any_length_is_cut_before_it_is_shaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from akhbar import cards
+
+    fonts = cards.find_fonts()[0]
+    assert fonts is not None
+    shaped: list[int] = []
+    real = cards.shape.__wrapped__
+
+    def shape(text: str, rtl: bool = True) -> str:
+        shaped.append(len(text))
+        return real(text, rtl)
+
+    monkeypatch.setattr(cards, "shape", shape)
+    for headline in ("الحكومة " * 2500, "ب" * 20_000):  # 20,000 characters: words, and one word
+        shaped.clear()
+        png = cards.draw_card(cards.CardText(headline, "١٧ أيلول ٢٠١٧", "أرشيف", "example.org"), fonts)
+        assert png.startswith(b"\x89PNG") and max(shaped) <= cards.DRAWN_CHARACTERS + 2
+        assert len(shaped) < 2000, "shaping must not grow with the headline"
+    assert cards.clip("كلمة " * 1000).endswith(" …") and len(cards.clip("كلمة " * 1000)) <= cards.DRAWN_CHARACTERS + 2
+
+
+def test_a_scraped_text_without_line_breaks_gets_a_headline_and_a_warning(make_site: Any,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    sentence = "قال الرئيس إن الحكومة ستعمل على تحسين الاقتصاد في المدينة خلال العام المقبل. "
+    site = make_site({"content/one-line.txt": sentence * 400, "content/words.txt": "كلمة " * 2000,
+                      "content/run-on.txt": "عنوان الخبر\n" + "نص يتبع العنوان بلا سطر فارغ " * 20 + "\n\nفقرة.",
+                      "content/long.md": "---\ntitle: " + "ع" * 400 + "\ndate: 2017-01-01\n---\nنص.\n"})
+    code, problems, printed = run(capsys, "check", "--site", str(site))
+    assert code == EXIT_OK, printed
+    assert [p for p in problems if "date" not in p] == [
+        "content/long.md:2: warning: the headline is 400 characters long; it was built, but readers expect a line "
+        "or two (share cards show its start) (shorten it)",
+        "content/one-line.txt:1: warning: the first line is 30,799 characters long (has the file lost its line "
+        "breaks?); its first sentence became the headline and the rest the text (put the headline on the first "
+        "line, and a blank line before each paragraph)",
+        "content/run-on.txt:1: warning: the headline runs on into the next line with no blank line between; line 1 "
+        "was taken as the headline and the rest as text (put a blank line after the headline)",
+        "content/words.txt:1: warning: the first line is 9,999 characters long (has the file lost its line breaks?); "
+        "its first words became the headline, and the whole line the text (put the headline on the first line, "
+        "and a blank line before each paragraph)",
+    ]
+    from akhbar import site as pipeline
+
+    titles = {a.path: a.title for a in pipeline.load(site).articles}
+    assert titles["content/one-line.txt"] == sentence.strip().rstrip(".")
+    assert titles["content/words.txt"] == ("كلمة " * 24).strip() + " …"
+    assert titles["content/run-on.txt"] == "عنوان الخبر"
+
+
+def test_jobs_has_an_upper_bound(make_site: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(ARTICLES)
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--site", str(site), "--jobs", "100000"])
+    assert stopped.value.code == 2
+    assert "argument --jobs: expected a whole number from 1 to 256, not '100000'" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_excerpts_take_time_in_proportion_to_the_matches(browser: Any, make_site: Any, tmp_path: Path) -> None:
+    """An article with thousands of matches: the excerpt is the densest window, found in one pass
+    (counted, not timed: every callback of Array.prototype.filter on the page is counted)."""
+    words = ["كلمة"] * 6000
+    for at in range(0, 6000, 2):
+        words[at] = "الحكومة"
+    for at in range(4000, 4030):
+        words[at] = "الحكومة"  # the densest run of matches
+    site = make_site({"content/many.md": "---\ntitle: خبر كثير التكرار\ndate: 2017-01-01\n---\n" + " ".join(words)})
+    out = tmp_path / "out"
+    assert main(["build", "--site", str(site), "--out", str(out), "--quiet"]) == EXIT_OK
+    page = browser.new_page()
+    try:
+        page.add_init_script("""(() => {
+            const filter = Array.prototype.filter;
+            window.__filtered = 0;
+            Array.prototype.filter = function (test, self) {
+                return filter.call(this, function () { window.__filtered++; return test.apply(self, arguments); });
+            };
+        })();""")
+        page.goto((out / "search" / "index.html").as_uri())
+        page.wait_for_function("window.archiveSearch !== undefined")
+        page.evaluate("window.__filtered = 0")
+        found = page.evaluate("archiveSearch('الحكومة', {limit: 1})")
+        filtered = page.evaluate("window.__filtered")
+    finally:
+        page.close()
+    assert len(found) == 1
+    assert found[0]["excerpt"].count("<mark>") == 3 + 24, found[0]["excerpt"]  # from 6 words before the run
+    assert filtered < 20 * 3030, f"{filtered:,} filter callbacks for 3,030 matches"
+
+
+# ------------------------------------------------------------------ 10. validated settings and imports
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("cname: https://news.example.org/", "site.yaml:3: error: cname must be one host name such as news.example.org, "
+     "not 'https://news.example.org/' (write the domain alone: no https://, path, port, spaces or '*')"),
+    ("cname: '*.example.org'", "site.yaml:3: error: cname must be one host name such as news.example.org, not "
+     "'*.example.org' (write the domain alone: no https://, path, port, spaces or '*')"),
+    ("cname: مثال.إختبار", "site.yaml:3: error: cname must give a Unicode domain in its xn-- form, here "
+     "xn--mgbh0fb.xn--kgbechtv (GitHub Pages reads CNAME as ASCII)"),
+    ("cname: news.example.org", "site.yaml:3: warning: cname is news.example.org, but base_url is "
+     "https://example.org/archive/; with a custom domain GitHub Pages serves the site from "
+     "https://news.example.org/ (set base_url: https://news.example.org/ (or pass it with --base-url))"),
+])
+def test_cname_is_one_host_name(make_site: Any, capsys: pytest.CaptureFixture[str], line: str, message: str) -> None:
+    site = make_site({**ARTICLES, "site.yaml": f"title: t\nbase_url: https://example.org/archive/\n{line}\n"})
+    assert [p for p in run(capsys, "check", "--site", str(site))[1] if "site.yaml" in p] == [message]
+
+
+CSP_HINT = "(for example https://user.github.io/archive/)"
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("https://*.example.org/", "base_url must name its host with letters, digits, '-' and '.' only, not "
+     "'*.example.org' (no '*', quotes or other signs: it is written into every page's Content-Security-Policy)"),
+    ("\"https://example.org';script-src:*/\"", "base_url must name its host with letters, digits, '-' and '.' only, "
+     "not 'example.org';script-src:*' (no '*', quotes or other signs: it is written into every page's "
+     "Content-Security-Policy)"),
+    ("https://editor:secret@example.org/", "base_url must not hold a user name or password (the part before '@')"),
+    ("'https://example.org/a\"b/'", "base_url's path must not hold spaces, quotes, '<', '>' or backslashes"),
+    ("https://مثال.إختبار/", "base_url must give a Unicode domain in its xn-- form, here xn--mgbh0fb.xn--kgbechtv"),
+])
+def test_base_url_cannot_carry_anything_into_the_policy(make_site: Any, capsys: pytest.CaptureFixture[str],
+                                                        url: str, message: str) -> None:
+    site = make_site({**ARTICLES, "site.yaml": f"title: t\nbase_url: {url}\n"})
+    assert run(capsys, "check", "--site", str(site))[1] == [f"site.yaml:2: error: {message} {CSP_HINT}"]
+
+
+def test_import_refuses_two_rows_for_one_article_and_keeps_rows_whole(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import SITE_YAML
+
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    scraped = tmp_path / "scraped"
+    scraped.mkdir()
+    for name in ("a", "b"):
+        (scraped / f"{name}.txt").write_text(f"خبر {name}\n\nنص.\n", encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text('id,date,section\na,2017-01-01,سياسة\nb,2017-01-02,"ثقافة\u2028وفنون"\na,2018-01-01,رياضة\n',
+                      encoding="utf-8")
+    code, problems, _ = run(capsys, "import", str(scraped), "--metadata", str(export), "--site", str(site))
+    assert (code, problems) == (EXIT_PROBLEMS, [
+        "export.csv:4: error: a second row for 'a' (the first is on line 2) (keep one row per article; the import "
+        "cannot tell which is right)",
+        "export.csv:3: warning: the 'section' value holds a line separator (U+2028); it was read as a space "
+        "(check that the row was exported whole)",
+    ])
+    assert list((site / "content").iterdir()) == []
+    export.write_text('id,date,section\na,2017-01-01,سياسة\nb,2017-01-02,"ثقافة\u2028وفنون"\n', encoding="utf-8")
+    assert run(capsys, "import", str(scraped), "--metadata", str(export), "--site", str(site))[0] == EXIT_OK
+    assert "section: ثقافة وفنون\n" in (site / "content/b.txt").read_text(encoding="utf-8")
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_text('{"id": "a", "section": "أ\u2028ب"}\n{"id": "b", "date": "2017-01-02"}\n', encoding="utf-8")
+    code, problems, _ = run(capsys, "import", str(scraped), "--metadata", str(jsonl), "--site", str(site), "--force")
+    assert (code, problems) == (EXIT_OK, [
+        "export.jsonl:1: warning: the 'section' value holds a line separator (U+2028); it was read as a space "
+        "(check that the row was exported whole)"])
+    assert "section: أ ب\n" in (site / "content/a.txt").read_text(encoding="utf-8")
+
+
+def test_file_names_differing_only_in_unicode_form_are_told_apart(make_site: Any,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    nfc, nfd = "\u0622\u062e\u0631", "\u0627\u0653\u062e\u0631"  # آخر, as one letter and as alef + madda
+    site = make_site({**ARTICLES, f"content/{nfc}.md": "---\ntitle: أ\ndate: 2017-01-01\n---\nنص.\n",
+                      f"content/{nfd}.md": "---\ntitle: ب\ndate: 2017-01-02\n---\nنص.\n"})
+    assert run(capsys, "check", "--site", str(site))[1] == [
+        f"content/{nfd}.md:1: error: this article has the same address as content/{nfc}.md (articles/{nfc}/index.html); "
+        "the two names differ only in Unicode form: U+0627 U+0653 here, U+0622 there "
+        "(give one of them a different 'slug:')"]
+
+
+def test_a_lone_see_also_line_inside_the_body_is_kept_as_text_with_a_warning(make_site: Any,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    paragraph = "هذه فقرة من متن المقال تتابع ما قبلها وتروي تفاصيل الخبر كما نشرته الوكالة في نصها الكامل. " * 2
+    text = (f"عنوان الخبر\n\nفقرة أولى.\n\nانظر ايضاً\n\n{paragraph}\n\nفقرة أخيرة.\n\nانظر ايضاً\n\n"
+            "قمة الرياض\n\nنص الخبر الأول…\n")
+    site = make_site({**ARTICLES, "content/2017/quoted.txt": "---\ndate: 2017-06-01\n---\n" + text})
+    code, problems, _ = run(capsys, "check", "--site", str(site))
+    assert (code, problems) == (EXIT_OK, [
+        "content/2017/quoted.txt:8: warning: the line «انظر ايضاً» is followed by paragraphs, not \"see also\" "
+        "entries; it was kept in the text (if it opens the \"see also\" block, put that block after the article's "
+        "last paragraph)"])
+    from akhbar import site as pipeline
+
+    quoted = next(a for a in pipeline.load(site).articles if a.path.endswith("quoted.txt"))
+    assert paragraph.strip() in quoted.body_html and "فقرة أخيرة." in quoted.body_html
+    assert [(entry.text, entry.target.path if entry.target else None) for entry in quoted.see_also] == [
+        ("قمة الرياض", "content/2017/summit.md")]

@@ -231,15 +231,18 @@
 
   /** The window of EXCERPT_WORDS body words holding the most matches (after the headline's `skip`). */
   function excerptWindow(count, skip, hits) {
-    var body = hits.filter(function (at) { return at >= skip && at < count; });
+    var body = hits.filter(function (at) { return at >= skip && at < count; })
+      .sort(function (a, b) { return a - b; });
     var start = skip;
     var best = -1;
-    body.forEach(function (first) {
-      var inside = body.filter(function (at) { return at >= first && at < first + EXCERPT_WORDS; }).length;
-      if (inside > best) { best = inside; start = Math.max(skip, first - CONTEXT_BEFORE); }
-    });
-    var end = Math.min(count, start + EXCERPT_WORDS);
-    return [Math.max(skip, Math.min(start, end - EXCERPT_WORDS)), end];
+    // One pass with two ends: `end` only moves forward, so an article with 100,000 matches takes
+    // time in proportion to them, not to their square.
+    for (var first = 0, end = 0; first < body.length; first++) {
+      while (end < body.length && body[end] < body[first] + EXCERPT_WORDS) end++;
+      if (end - first > best) { best = end - first; start = Math.max(skip, body[first] - CONTEXT_BEFORE); }
+    }
+    var last = Math.min(count, start + EXCERPT_WORDS);
+    return [Math.max(skip, Math.min(start, last - EXCERPT_WORDS)), last];
   }
 
   /** An excerpt of the article's original words, with the matched words in <mark>. */
