@@ -35,7 +35,7 @@ from urllib.parse import unquote
 from . import incremental
 from . import site as pipeline
 from .output import OutputError, resolve_out
-from .problems import Problems, SiteError
+from .problems import Problems, SiteError, shown
 
 RESERVED = "__akhbar"  # the first path segment the server keeps for itself (/__akhbar/live.js, /__akhbar/events)
 WATCHED = ("site.yaml", "content", "templates", "static")
@@ -276,14 +276,72 @@ class Hub:
 # ---------------------------------------------------------------- the HTTP server
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+MAX_CONNECTIONS = 64  # open at once; a browser keeps about six per server, plus one per tab for live reload
+BACKLOG = 128  # connections waiting to be accepted: a page's burst of requests, many tabs reloading at once
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
+        b"Connection: close\r\nContent-Length: 64\r\n\r\n"
+        b"503: the preview server has too many connections open; try again\n")
+
+
+def host_allowed(header: str | None, bound: str) -> bool:
+    """Does a request's Host header name this server? Its own names only: localhost, 127.0.0.1, [::1],
+    the --host it was given, and, when it listens on every address (0.0.0.0, ::), any IP address.
+
+    A page on another site that gets its name to resolve to 127.0.0.1 (DNS rebinding) sends its
+    own name as Host, and is refused: it cannot read drafts or error messages through the browser.
+    Any port is accepted (a forwarded port keeps the name).
+    """
+    if not header:
+        return False
+    host = header.strip().lower()
+    if host.startswith("["):
+        host = host[: host.find("]") + 1]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    host = host.rstrip(".")
+    given = bound.lower()
+    if host in LOOPBACK_NAMES or host == given or host == f"[{given}]":
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return given in ("0.0.0.0", "::", "")  # every address of the machine is its own
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
 
     def __init__(self, address: tuple[str, int], out: Path, hub: Hub, verbose: bool):
         host = address[0]
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.out, self.hub, self.verbose = out, hub, verbose
+        self.host = host
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Answer in a thread of its own, at most MAX_CONNECTIONS at once; beyond, 503 at once."""
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.sendall(BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host's name up (getfqdn), which may wait on DNS
@@ -318,6 +376,9 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, body: bool) -> None:
+        if not host_allowed(self.headers.get("Host"), self.server.host):
+            self._misdirected(body)
+            return
         try:
             parts = request_parts(self.path)
         except BadRequest as exc:
@@ -375,6 +436,16 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(HTTPStatus.NOT_FOUND, inject(FALLBACK_404, self.server.hub.build),
                        "text/html; charset=utf-8", body)
+
+    def _misdirected(self, body: bool) -> None:
+        """421: the request was meant for another name (DNS rebinding, or a mistyped address)."""
+        port = self.server.server_port
+        named = shown(self.headers.get("Host") or "")
+        text = (f"421 Misdirected Request: this preview server answers only to its own names (localhost, 127.0.0.1, "
+                f"[::1] or its --host {self.server.host}), not to '{named}'. Open {url_of(self.server.host, port)} "
+                "instead.\n")
+        self.close_connection = True
+        self._send(HTTPStatus.MISDIRECTED_REQUEST, text.encode(), "text/plain; charset=utf-8", body)
 
     def _reserved(self, rest: list[str], body: bool) -> None:
         if rest == ["live.js"]:

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -421,8 +422,6 @@ def output_lock(out: Path) -> Path:
 
 
 def wait_until(ready: Any, process: subprocess.Popen[str], timeout: float = 120) -> None:
-    import time
-
     deadline = time.monotonic() + timeout
     while not ready():
         assert process.poll() is None, process.communicate()
@@ -709,3 +708,92 @@ def test_a_lone_see_also_line_inside_the_body_is_kept_as_text_with_a_warning(mak
     assert paragraph.strip() in quoted.body_html and "فقرة أخيرة." in quoted.body_html
     assert [(entry.text, entry.target.path if entry.target else None) for entry in quoted.see_also] == [
         ("قمة الرياض", "content/2017/summit.md")]
+
+
+# ------------------------------------------------------------------ 9. the preview server answers only its own names
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Any:
+    """The preview server over a one-page folder, in this process: (server, port)."""
+    import threading
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("<!DOCTYPE html><title>t</title><body><p>مسودة</p></body>", encoding="utf-8")
+    server = serve.PreviewServer(("127.0.0.1", 0), out, serve.Hub(), False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def raw_get(port: int, host: str | None, path: str = "/") -> tuple[int, bytes]:
+    """A GET sent byte by byte, with exactly the Host header given (none with None): (status, body)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        header = f"Host: {host}\r\n" if host is not None else ""
+        connection.sendall(f"GET {path} HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_the_preview_server_refuses_other_names(preview: Any) -> None:
+    _, port = preview
+    for host in ("localhost", f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "LOCALHOST:1234"):
+        status, body = raw_get(port, host)
+        assert status == 200 and "مسودة".encode() in body, host
+    for host in ("evil.example", f"evil.example:{port}", f"localhost.evil.example:{port}", "127.0.0.1.nip.io", None):
+        status, body = raw_get(port, host)
+        assert status == 421, host
+        assert body.decode().startswith("421 Misdirected Request: this preview server answers only to its own names "
+                                        "(localhost, 127.0.0.1, [::1] or its --host 127.0.0.1), not to "
+                                        f"'{host or ''}'. Open http://127.0.0.1:{port}/ instead."), body
+        assert "مسودة".encode() not in body
+    assert raw_get(port, f"evil.example:{port}", "/__akhbar/live.js")[0] == 421
+
+
+@pytest.mark.parametrize(("header", "bound", "allowed"), [
+    ("news.local:8000", "news.local", True), ("192.168.1.20:8000", "0.0.0.0", True),
+    ("192.168.1.20:8000", "127.0.0.1", False), ("[fe80::1]:8000", "::", True), ("evil.example", "0.0.0.0", False),
+    ("127.0.0.1", "::1", True), ("", "127.0.0.1", False),
+])
+def test_host_names_a_server_answers_to(header: str, bound: str, allowed: bool) -> None:
+    assert serve.host_allowed(header, bound) is allowed
+
+
+def test_the_preview_server_bounds_its_connections(preview: Any) -> None:
+    import socket
+
+    _, port = preview
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(serve.MAX_CONNECTIONS)]
+    try:
+        time.sleep(0.5)  # every idle connection has its thread
+        status, body = raw_get(port, "localhost")
+        assert (status, body) == (503, b"503: the preview server has too many connections open; try again\n")
+    finally:
+        for connection in idle:
+            connection.close()
+    deadline = time.monotonic() + 10
+    while raw_get(port, "localhost")[0] != 200:
+        assert time.monotonic() < deadline, "the slots were not given back"
+
+
+def test_the_listen_backlog_holds_a_browsers_burst(tmp_path: Path) -> None:
+    """Connections wait in the backlog while the server is busy: a hundred, none refused or dropped."""
+    import socket
+
+    server = serve.PreviewServer(("127.0.0.1", 0), tmp_path, serve.Hub(), False)  # listening, not accepting
+    try:
+        waiting = [socket.create_connection(("127.0.0.1", server.server_port), timeout=2) for _ in range(100)]
+        for connection in waiting:
+            connection.close()
+    finally:
+        server.server_close()

@@ -366,10 +366,10 @@ def _no_traversal(served: Served) -> None:
         status, _, body = served.get(path)
         assert status in (400, 404), (path, status)
         assert SECRET.encode() not in body and site_yaml not in body and b"root:" not in body, path
-    for request in (b"GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                    b"GET /a\x00/../../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                    b"GET secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                    b"GET http://x/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"):
+    for request in (b"GET /../secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    b"GET /a\x00/../../secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    b"GET secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    b"GET http://x/../secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"):
         answer = served.raw(request)
         assert answer.startswith((b"HTTP/1.1 400", b"HTTP/1.1 404")), (request, answer[:100])
         assert SECRET.encode() not in answer, request
