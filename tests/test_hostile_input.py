@@ -358,7 +358,7 @@ def test_an_unreadable_file_is_an_error(make_site: Any, capsys: pytest.CaptureFi
     (site / "content" / "locked.md").chmod(0)
     assert check_lines(site, capsys) == (EXIT_PROBLEMS, [
         "content/locked.md:1: error: the file could not be read: Permission denied "
-        "(check that it exists and that you may read it)"])
+        "(check that you may read it)"])
 
 
 def test_an_article_over_the_size_limit_is_an_error(make_site: Any, capsys: pytest.CaptureFixture[str]) -> None:
