@@ -225,8 +225,8 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
 
 def claimed_outputs(site: Site) -> list[Claim]:
     """Every file (or whole folder) the build will write, with what wants it there, before anything is
-    written: static files (the theme's, then the site's), pages, redirects, cards, feeds, sitemaps,
-    robots.txt, CNAME and the search index."""
+    written: static files (the theme's, then the site's), pages, images, redirects, cards, feeds,
+    sitemaps, robots.txt, CNAME and the search index."""
     settings, nav = site.settings, site.nav or collections.navigation(site.articles)
     own = {source.rel.split("/", 1)[1] for source in site.static}
     claims = [Claim(rel, f"the theme's file {rel}", kind="theme") for rel in theme_static() if rel not in own]
@@ -241,6 +241,8 @@ def claimed_outputs(site: Site) -> list[Claim]:
                                 "article"))
         else:
             claims.append(Claim(page.path, f"the site's page «{page.title}»"))
+    for job in media.jobs(site.images):
+        claims.append(Claim(job.variant.path, f"the image {job.source} as published", kind="image"))
     for redirect in site.redirects:
         source = redirect.article.path
         claims.append(Claim(redirect.path, f"an alias of {source}", source, redirect.article.line_of("aliases"),

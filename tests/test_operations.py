@@ -797,3 +797,18 @@ def test_the_listen_backlog_holds_a_browsers_burst(tmp_path: Path) -> None:
             connection.close()
     finally:
         server.server_close()
+
+
+def test_a_static_file_where_images_are_published_is_an_error(make_site: Any, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    site = make_site({**ARTICLES, "content/2017/photo.md": "---\ntitle: صورة\ndate: 2017-03-01\n"
+                      "image: lead.png\nimage_alt: صورة الخبر\n---\nنص.\n", "static/media": "x"})
+    Image.new("RGB", (40, 30), "teal").save(site / "content/2017/lead.png")
+    code, problems, _ = run(capsys, "check", "--site", str(site))
+    assert code == EXIT_PROBLEMS
+    assert len(problems) == 1 and re.fullmatch(
+        r"static/media: error: this file would be published as media, which clashes with media/[0-9a-f]+\.png "
+        r"\(the image content/2017/lead\.png as published\): one is a file where the other needs a folder "
+        r"\(rename or remove it\)", problems[0]), problems
