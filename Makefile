@@ -1,7 +1,7 @@
 # akhbar: developer and CI tasks.
-#   make test                    system packages + .venv + node_modules, then pytest
+#   make site                    .venv with what building needs (no test tools), then build into public/
+#   make test                    system packages + .venv with the test tools + node_modules, then pytest
 #   make test TESTS=tests/test_x.py PYTEST_ARGS='-x -k slug'
-#   make site                    build the bundled archive into public/
 #   make lint                    ruff + mypy on akhbar/
 
 SHELL := /bin/bash
@@ -12,31 +12,54 @@ TESTS ?= tests
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv setup-system site test lint clean distclean
+.PHONY: help venv site-venv setup-system site test lint clean distclean
 
 help:
-	@echo "targets: setup-system venv site test lint clean distclean"
+	@echo "targets: setup-system site-venv venv site test lint clean distclean"
 	@echo "  make test [TESTS=tests/...] [PYTEST_ARGS='-x -k name']"
 
 # Debian packages the tests need (chromium, java, xmllint, Noto fonts); no-op when present.
 setup-system:
 	bash scripts/setup-system.sh
 
-# The project's Python environment; reinstalled whenever pyproject.toml changes.
+# The project's Python environment, reinstalled whenever pyproject.toml changes: `site-venv` holds
+# what building needs (akhbar, editable, with its dependencies), `venv` adds the `test` extra.
+# pip's "Collecting" lines show what is being fetched; its whole output goes to .venv/pip.log,
+# whose end is shown when pip fails.
+PIP_INSTALL = $(PY) -m pip install --disable-pip-version-check --progress-bar off
+define pip_install
+set -o pipefail; $(PIP_INSTALL) $(1) 2>&1 | tee $(VENV)/pip.log \
+  | { grep --line-buffered -E '^(Collecting|Processing|Successfully installed)' \
+      | sed -u -e 's/^Collecting /  fetching /' -e 's@^Processing .*/\([^/]*\)\.whl.*@  fetching \1@' -e 's/^Successfully installed /  installed: /' || true; } \
+  || { echo "pip failed; the end of $(VENV)/pip.log:"; tail -n 25 $(VENV)/pip.log; exit 1; }
+endef
+
+site-venv: $(VENV)/.installed-site
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
-	touch $@
+$(VENV)/bin/python:
+	@echo "==> creating the Python environment in $(VENV)/ ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-site: pyproject.toml | $(VENV)/bin/python
+	@echo "==> installing akhbar and what building needs into $(VENV)/ (pip install -e .)"
+	@$(call pip_install,-e .)
+	@echo "==> $(VENV)/ holds $$(du -sm $(VENV) | cut -f1) MB"
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	@echo "==> installing akhbar with its test tools into $(VENV)/ (pip install -e '.[test]')"
+	@$(call pip_install,-e '.[test]')
+	@touch $@ $(VENV)/.installed-site
 
 # Pinned Node tools (vnu-jar, axe-core) from package-lock.json.
 node_modules/.installed: package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-site: venv
-	$(PY) build.py
+site: site-venv
+	@echo "==> building the bundled archive: $(PY) build.py"
+	@$(PY) build.py
 
 test: setup-system venv node_modules/.installed
 	$(PY) -m pytest -q $(PYTEST_ARGS) $(TESTS)
