@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .messages import count
 from .output import Output, OutputError, build_lock, resolve_out
 from .problems import Problem, Problems, SiteError, reason, write_hint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 SHOWN_BY_DEFAULT = 20
-COMMANDS = ("build", "check", "import", "bundle", "serve")
+COMMANDS = ("build", "check", "import", "bundle", "serve", "init")
 
 
 def _parser(default_site: Path) -> argparse.ArgumentParser:
@@ -49,7 +50,8 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
                                 description="Check the whole site, then write it to --out in one step.")
     site_options(build)
     build.add_argument("--out", type=Path, help="output folder (default: public/ inside the site folder)")
-    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--quiet", action="store_true",
+                       help="no progress bar, and no lines on how to open the site after the summary")
     build_options(build)
 
     bundle = commands.add_parser(
@@ -112,7 +114,9 @@ def _positive(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, default_site: Path | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code. `default_site` is given by build.py (its folder);
+    the `akhbar` command's default site is the current folder."""
+    prog = f"python {_shown(default_site / 'build.py')}" if default_site is not None else "akhbar"
     default_site = default_site or Path.cwd()
     parser = _parser(default_site)
     words = list(sys.argv[1:] if argv is None else argv)
@@ -121,6 +125,7 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     if not words or (words[0] not in COMMANDS and words[0] not in ("-h", "--help", "--version")):
         words.insert(0, "build")  # no command: build, with whatever options were given
     args = parser.parse_args(words)
+    args.prog, args.default_site = prog, default_site
     command = args.command
     if command == "import":
         return _import(args)
@@ -135,14 +140,19 @@ def _print_problems(problems: Problems, verbose: bool, stream: TextIO) -> None:
     errors = sorted(problems.errors)
     warnings = sorted(problems.warnings)
     if errors:
-        print(f"{len(errors)} error(s):", file=stream)
+        print(count(len(errors), "{n} error:", "{n} errors:"), file=stream)
         _numbered(errors, stream)
     if warnings:
         shown = warnings if verbose else warnings[:SHOWN_BY_DEFAULT]
-        print(f"{len(warnings)} warning(s):", file=stream)
+        print(count(len(warnings), "{n} warning:", "{n} warnings:"), file=stream)
         _numbered(shown, stream)
         if len(shown) < len(warnings):
-            print(f"   … and {len(warnings) - len(shown)} more (use --verbose to list them all)", file=stream)
+            print(_more(len(warnings) - len(shown)), file=stream)
+
+
+def _more(hidden: int) -> str:
+    return count(hidden, "   … and {n} more (use --verbose to list it)",
+                 "   … and {n} more (use --verbose to list them all)")
 
 
 def _numbered(items: list[Problem], stream: TextIO) -> None:
@@ -193,7 +203,6 @@ def _build(args: argparse.Namespace, write: bool) -> int:
 def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
     from . import incremental, timings
     from . import site as pipeline
-    from .publishing import pages_size_note
 
     timings.reset()
 
@@ -215,14 +224,15 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
         return EXIT_PROBLEMS
     _print_problems(loaded.problems, args.verbose, sys.stderr)
     _print_unresolved(loaded, args.verbose)
-    if args.strict and loaded.problems.warnings:
-        print("--strict: warnings count as errors. Nothing was written." if write
-              else "--strict: warnings count as errors.", file=sys.stderr)
+    if args.strict and (loaded.problems.warnings or loaded.unresolved):
+        _strict_failed(write)
         return EXIT_PROBLEMS
     if not write:
-        print(f"OK: {len(loaded.articles)} articles checked, "
-              f"{len(loaded.unresolved)} unresolved \"see also\" entries, "
-              f"{len(loaded.problems.warnings)} warnings.")
+        print("OK: {articles} checked, {unresolved}, {warnings}.".format(
+            articles=count(len(loaded.articles), "{n} article", "{n} articles"),
+            unresolved=count(len(loaded.unresolved), '{n} unresolved "see also" entry',
+                             '{n} unresolved "see also" entries'),
+            warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings")))
         return EXIT_OK
     try:
         result = pipeline.build(loaded, out, _progress("writing", show_progress), jobs=jobs,
@@ -232,25 +242,77 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
     except SiteError as exc:
         return _failed(exc.problems, args.verbose)
     _print_published(result, args.verbose)
-    summary = (
-        f"Built {len(loaded.articles)} articles, {result.pages} pages "
-        f"({result.bytes / 1e6:.1f} MB in {result.files} files, {pages_size_note(result.bytes)}) "
-        f"into {_shown(out)} "
-        f"in {result.seconds:.1f} s; {len(loaded.unresolved)} unresolved \"see also\" entries, "
-        f"{len(loaded.problems.warnings)} warnings."
-    )
-    print(summary)
+    print(_summary(loaded, result, out))
     if result.reused:
-        print(f"Rendered {result.rendered} changed pages, reused {result.reused} unchanged ones; search index "
-              f"{'rebuilt' if result.search_indexed else 'unchanged'}.", file=sys.stderr)
+        print(_reuse_note(result), file=sys.stderr)
     if getattr(args, "timings", False):
         print(timings.report(), file=sys.stderr)
     if incremental.input_signature(root) == signature:  # else a file changed while it was read: check next time
         incremental.remember(root, out, digest, {
             "problems": loaded.problems, "unresolved": [u.format() for u in loaded.unresolved],
             "published": result.published.problems if result.published else None,
-            "articles": len(loaded.articles), "pages": result.pages}, result.stamp)
-    return _bundle(args, out) if args.command == "bundle" else EXIT_OK
+            "articles": len(loaded.articles), "pages": result.pages,
+            "index_links": loaded.settings.index_links}, result.stamp)
+    if args.command == "bundle":
+        return _bundle(args, out)
+    if not args.quiet:
+        _print_where(args, out, loaded.settings.index_links)
+    return EXIT_OK
+
+
+def _strict_failed(write: bool) -> None:
+    print("--strict: warnings and unresolved \"see also\" entries count as errors."
+          + (" Nothing was written." if write else ""), file=sys.stderr)
+
+
+def _summary(loaded, result, out: Path) -> str:  # type: ignore[no-untyped-def]
+    """The one line a build prints on stdout."""
+    from .publishing import pages_size_note
+
+    return "Built {articles}, {pages} ({size:.1f} MB in {files}, {share}) into {out} in {seconds:.1f} s; " \
+        "{unresolved}, {warnings}.".format(
+            articles=count(len(loaded.articles), "{n} article", "{n} articles"),
+            pages=count(result.pages, "{n} page", "{n} pages"),
+            size=result.bytes / 1e6, files=count(result.files, "{n} file", "{n} files"),
+            share=pages_size_note(result.bytes), out=_shown(out), seconds=result.seconds,
+            unresolved=count(len(loaded.unresolved), '{n} unresolved "see also" entry',
+                             '{n} unresolved "see also" entries'),
+            warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings"))
+
+
+def _reuse_note(result) -> str:  # type: ignore[no-untyped-def]
+    rendered = count(result.rendered, "Rendered {n} changed page", "Rendered {n} changed pages")
+    reused = count(result.reused, "reused {n} unchanged one", "reused {n} unchanged ones")
+    search = "search index rebuilt" if result.search_indexed else "search index unchanged"
+    return f"{rendered}, {reused}; {search}."
+
+
+def _print_where(args: argparse.Namespace, out: Path, index_links: bool) -> None:
+    """After a build: where the site is, and how to open it from disk or preview it."""
+    serve = _command(args, "serve")
+    if index_links:
+        print(f"Open it from disk: {(out / 'index.html').as_uri()}")
+        print(f"Or preview it: {serve}  (then open http://127.0.0.1:8000/)")
+    else:
+        print(f"Preview it: {serve}  (then open http://127.0.0.1:8000/; with index_links: false "
+              "the site is for a web server, not for opening from disk)")
+
+
+def _command(args: argparse.Namespace, command: str) -> str:
+    """The command line that runs `command` on the same site and output folder as this one."""
+    words = [getattr(args, "prog", "akhbar"), command]
+    site = args.site.resolve()
+    if site != args.default_site.resolve():
+        words += ["--site", _quoted(_shown(site))]
+    if getattr(args, "out", None) is not None:
+        words += ["--out", _quoted(_shown(args.out.absolute()))]
+    return " ".join(words)
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _failed(problems: Problems, verbose: bool,
@@ -268,28 +330,42 @@ def _unchanged(args: argparse.Namespace, out: Path, saved: dict) -> int:  # type
     _print_unresolved_lines(saved["unresolved"], args.verbose)
     if saved.get("published") is not None:
         _print_problems(saved["published"], args.verbose, sys.stderr)
-    if args.strict and problems.warnings:
-        print("--strict: warnings count as errors.", file=sys.stderr)
+    if args.strict and (problems.warnings or saved["unresolved"]):
+        _strict_failed(False)
         return EXIT_PROBLEMS
-    print(f"Nothing changed since the last build: {saved['articles']} articles, {saved['pages']} pages "
-          f"in {_shown(out)} are up to date; {len(saved['unresolved'])} unresolved \"see also\" entries, "
-          f"{len(problems.warnings)} warnings. (Use --clean to build everything again.)")
-    return _bundle(args, out) if args.command == "bundle" else EXIT_OK
+    print("Nothing changed since the last build: {articles}, {pages} in {out} are up to date; "
+          "{unresolved}, {warnings}. (Use --clean to build everything again.)".format(
+              articles=count(saved["articles"], "{n} article", "{n} articles"),
+              pages=count(saved["pages"], "{n} page", "{n} pages"), out=_shown(out),
+              unresolved=count(len(saved["unresolved"]), '{n} unresolved "see also" entry',
+                               '{n} unresolved "see also" entries'),
+              warnings=count(len(problems.warnings), "{n} warning", "{n} warnings")))
+    if args.command == "bundle":
+        return _bundle(args, out)
+    if not args.quiet:
+        _print_where(args, out, saved.get("index_links", True))
+    return EXIT_OK
 
 
 def _print_published(result, verbose: bool) -> None:  # type: ignore[no-untyped-def]
-    """The publishing stage's warnings and what it did (stdout keeps the one summary line)."""
+    """The publishing stage's warnings and what it did (stdout keeps the summary)."""
     report = result.published
     if report is None:
         return
     _print_problems(report.problems, verbose, sys.stderr)
+    print("Share cards: {drawn}, {reused} ({seconds:.1f} s); {feeds}, {sitemaps}, {redirects}.".format(
+        drawn=count(report.cards_drawn, "{n} drawn", "{n} drawn"),
+        reused=count(report.cards_reused, "{n} reused", "{n} reused"), seconds=report.card_seconds,
+        feeds=count(report.feeds, "{n} Atom feed", "{n} Atom feeds"),
+        sitemaps=count(report.sitemap_files, "{n} sitemap file", "{n} sitemap files"),
+        redirects=count(report.redirects, "{n} redirect page", "{n} redirect pages")), file=sys.stderr)
     images = report.images
-    print(f"Share cards: {report.cards_drawn} drawn, {report.cards_reused} reused "
-          f"({report.card_seconds:.1f} s); {report.feeds} Atom feeds, {report.sitemap_files} sitemap files, "
-          f"{report.redirects} redirect pages.", file=sys.stderr)
     if images.resized + images.cached + images.reused + images.copied:
-        print(f"Image files: {images.resized} resized, {images.cached} from the cache, {images.copied} copied, "
-              f"{images.reused} unchanged.", file=sys.stderr)
+        print("Image files: {resized}, {cached}, {copied}, {reused}.".format(
+            resized=count(images.resized, "{n} resized", "{n} resized"),
+            cached=count(images.cached, "{n} from the cache", "{n} from the cache"),
+            copied=count(images.copied, "{n} copied", "{n} copied"),
+            reused=count(images.reused, "{n} unchanged", "{n} unchanged")), file=sys.stderr)
 
 
 def _bundle(args: argparse.Namespace, out: Path) -> int:
@@ -306,8 +382,9 @@ def _bundle(args: argparse.Namespace, out: Path) -> int:
     except ValueError as exc:
         print(f"error: the zip could not be written: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"Bundled {made.files} files ({made.bytes / 1e6:.1f} MB) into {_shown(target)}: "
-          f"unpack it and open {made.folder}/index.html in a browser.")
+    print("Bundled {files} ({size:.1f} MB) into {zip}: unpack it and open {folder}/index.html in a browser.".format(
+        files=count(made.files, "{n} file", "{n} files"), size=made.bytes / 1e6, zip=_shown(target),
+        folder=made.folder))
     return EXIT_OK
 
 
@@ -330,12 +407,12 @@ def _print_unresolved_lines(items: list[str], verbose: bool) -> None:
     if not items:
         return
     shown = items if verbose else items[:SHOWN_BY_DEFAULT]
-    print(f"{len(items)} \"see also\" entries name no article in the site (shown as plain text):",
-          file=sys.stderr)
+    print(count(len(items), '{n} "see also" entry names no article in the site (shown as plain text):',
+                '{n} "see also" entries name no article in the site (shown as plain text):'), file=sys.stderr)
     for number, item in enumerate(shown, 1):
         print(f"{number:>4}. {item}", file=sys.stderr)
     if len(shown) < len(items):
-        print(f"   … and {len(items) - len(shown)} more (use --verbose to list them all)", file=sys.stderr)
+        print(_more(len(items) - len(shown)), file=sys.stderr)
 
 
 def _import(args: argparse.Namespace) -> int:

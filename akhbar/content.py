@@ -465,17 +465,18 @@ def _see_also_entries(entry: Entry, path: str, problems: Problems) -> list[SeeAl
     value = entry.value
     items = value if isinstance(value, list) else [value] if value else []
     out = []
-    for item in items:
+    for index, item in enumerate(items):
+        line = entry.item_line(index)
         if isinstance(item, dict):
             text = item.get("title") or item.get("slug") or item.get("url") or ""
             teaser = item.get("teaser") or ""
         else:
             text, teaser = item, ""
         if not isinstance(text, (str, int)) or not isinstance(teaser, str) or not str(text).strip():
-            problems.error(path, entry.line, "every see_also item must be a headline, a slug or an address",
+            problems.error(path, line, "every see_also item must be a headline, a slug or an address",
                            "write one item per line, such as: - قمة الرياض")
             continue
-        out.append(SeeAlso(clean_text(str(text)).strip(), clean_text(teaser).strip(), entry.line))
+        out.append(SeeAlso(clean_text(str(text)).strip(), clean_text(teaser).strip(), line))
     return out
 
 

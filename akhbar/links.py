@@ -2,26 +2,66 @@
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import functools
+import heapq
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .arabic import headline_key
 from .content import Article, SeeAlso, as_datetime
-from .problems import Problems, shown
+from .problems import Level, Problem, Problems, shown
 
 
 @dataclass(frozen=True)
 class Unresolved:
+    """A "see also" entry that names no article, with the closest headlines or slugs there are."""
+
     article: Article
     entry: SeeAlso
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        kind = _kind(self.entry.text)
+        return f"no article has the {kind} «{self.entry.text}»"
+
+    @property
+    def hint(self) -> str:
+        if not self.suggestions:
+            return ""
+        from babel.lists import format_list
+
+        return "did you mean " + format_list([f"«{s}»" for s in self.suggestions], style="or", locale="en") + "?"
 
     def format(self) -> str:
-        return shown(f"{self.article.path}:{self.entry.line}: no article has the headline «{self.entry.text}»")
+        """`path:line: no article has the headline «…» (did you mean «…»?)`."""
+        hint = f" ({self.hint})" if self.hint else ""
+        return shown(f"{self.article.path}:{self.entry.line}: {self.message}{hint}")
+
+    def problem(self) -> Problem:
+        """The same, as a warning (for --strict, which fails on it)."""
+        return Problem(self.article.path, self.entry.line, self.message, Level.WARNING, self.hint)
+
+
+def _is_address(text: str) -> bool:
+    return bool(re.match(r"^(https?:)?//|^/|^[^\s/]+/", text)) and " " not in text
+
+
+def _is_slug(text: str) -> bool:
+    return bool(_SLUG_LIKE.match(text)) and not text.isdigit()
+
+
+_SLUG_LIKE = re.compile(r"^[\w.]+(?:[-_][\w.]+)+$|^[A-Za-z0-9._-]+$")
+
+
+def _kind(text: str) -> str:
+    return "address" if _is_address(text) else "slug" if _is_slug(text) else "headline"
 
 
 class LinkIndex:
@@ -40,7 +80,7 @@ class LinkIndex:
     def candidates(self, entry: SeeAlso) -> list[Article]:
         """Articles the entry may name, most specific way first."""
         text = entry.text
-        if re.match(r"^(https?:)?//|^/|^[^\s/]+/", text) and " " not in text:
+        if _is_address(text):
             found = self.by_address.get(_address_key(text))
             if found:
                 return [found]
@@ -111,6 +151,73 @@ def choose(citing: Article, entry: SeeAlso, candidates: list[Article]) -> Articl
     return best
 
 
+class Suggester:
+    """The closest headlines (compared as headline keys) and slugs to an entry that names no article.
+
+    Candidates share a word with the entry (only words that few headlines use count), or for a
+    slug its first letters; the few that share most are compared with difflib, whose ratio
+    decides. Cheap on a large archive: no entry is compared with every headline.
+    """
+
+    CUTOFF = 0.6
+    SHOWN = 3
+    POOL = 40  # candidates sharing most words...
+    COMPARED = 8  # ...of which those with the most words in common (Jaccard) go to difflib
+
+    def __init__(self, index: LinkIndex):
+        self.titles = {key: found[0].title for key, found in index.by_headline.items() if found}
+        self.slugs = sorted(index.by_slug)
+        self.headline_words = _postings(self.titles, str.split)
+        self.slug_words = _postings(self.slugs, _slug_words)
+
+    def suggest(self, text: str) -> tuple[str, ...]:
+        """At most three close headlines (or slugs, for an entry written as a slug or address)."""
+        if _is_address(text) or _is_slug(text):
+            wanted = _last_segment(text) if _is_address(text) else text
+            near = self._prefixed(wanted)
+            slugs = self._close(wanted, _slug_words(wanted), self.slug_words, _slug_words, near)
+            if slugs or _is_address(text):
+                return tuple(slugs)
+        key = headline_key(text)
+        keys = self._close(key, key.split(), self.headline_words, str.split, [])
+        return tuple(self.titles[k] for k in keys)
+
+    def _prefixed(self, wanted: str) -> list[str]:
+        """The slugs beside `wanted` in sorted order that start as it does (a slug of one word has no
+        word to share), nearest first."""
+        at = bisect.bisect_left(self.slugs, wanted)
+        near = self.slugs[max(0, at - self.COMPARED // 2): at + self.COMPARED // 2]
+        return [s for s in near if s[:4] == wanted[:4]]
+
+    def _close(self, wanted: str, words: list[str], postings: dict[str, list[str]],
+               split: Callable[[str], list[str]], extra: list[str]) -> list[str]:
+        common = max(50, len(self.slugs) // 50)  # a word in more than 2% of headlines says little
+        shared: dict[str, int] = defaultdict(int)
+        for word in set(words):
+            found = postings.get(word, ())
+            if len(found) <= common:
+                for key in found:
+                    shared[key] += 1
+        mine = set(words)
+        pool = heapq.nsmallest(self.POOL, shared, key=lambda k: (-shared[k], k))
+        pool.sort(key=lambda k: -len(mine & set(split(k))) / len(mine | set(split(k))))
+        compared = list(dict.fromkeys(pool[: self.COMPARED] + extra[: self.COMPARED]))
+        return difflib.get_close_matches(wanted, compared, n=self.SHOWN, cutoff=self.CUTOFF)
+
+
+def _slug_words(slug: str) -> list[str]:
+    return [w for w in re.split(r"[-_.]+", slug.casefold()) if w]
+
+
+def _postings(keys: Iterable[str], words: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """word -> the keys it occurs in."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        for word in set(words(key)):
+            found[word].append(key)
+    return found
+
+
 def resolve(articles: list[Article], problems: Problems) -> list[Unresolved]:
     """Point every "see also" entry at its article and fill in backlinks; return the unresolved."""
     index = LinkIndex(articles)
@@ -138,4 +245,9 @@ def resolve(articles: list[Article], problems: Problems) -> list[Unresolved]:
                 entry.target.backlinks.append(article)
     for article in articles:
         article.backlinks.sort(key=lambda a: a.sort_key, reverse=True)
-    return unresolved
+    if not unresolved:
+        return unresolved
+    suggester = Suggester(index)
+    return [Unresolved(u.article, u.entry, () if len(index.candidates(u.entry)) > 1
+                       else tuple(s for s in suggester.suggest(u.entry.text) if s != u.article.title))
+            for u in unresolved]

@@ -34,8 +34,9 @@ from urllib.parse import unquote
 
 from . import incremental
 from . import site as pipeline
+from .messages import count, count_ar
 from .output import OutputError, resolve_out
-from .problems import Problems, SiteError, shown
+from .problems import Level, Problem, Problems, SiteError, shown
 
 RESERVED = "__akhbar"  # the first path segment the server keeps for itself (/__akhbar/live.js, /__akhbar/events)
 WATCHED = ("site.yaml", "content", "templates", "static")
@@ -110,19 +111,26 @@ LIVE_JS = r"""/* akhbar preview (build.py serve): reload the page after every re
       color: "#4a0000", borderBottom: "4px solid #b00020", boxShadow: "0 4px 16px rgba(0,0,0,.25)",
       font: "16px/1.6 system-ui, sans-serif", textAlign: "start"
     });
-    var close = add(box, "button", "إغلاق ×", {float: "left", font: "inherit", cursor: "pointer"});
+    var close = add(box, "button", "إغلاق ×", {cssFloat: "inline-end", font: "inherit", cursor: "pointer",
+                                             marginInlineStart: "1rem"});
     close.type = "button";
     close.addEventListener("click", hide);
     add(box, "strong", error.title || "تعذّر بناء الموقع", {display: "block", fontSize: "1.2em"});
     add(box, "p", "تعرض الصفحة آخر نسخة سليمة من الموقع. أصلح ما يلي واحفظ الملف، فتُحدَّث الصفحة وحدها.",
-        {margin: ".25rem 0 .5rem"});
-    var list = add(box, "ol", "", {margin: "0", paddingInlineStart: "1.5rem"});
+        {margin: ".25rem 0"});
+    // The problems are English messages (path:line: …): a block of their own, left to right, whose
+    // item numbers sit inside the box (an LTR item in an RTL list puts its number past the edge).
+    var english = add(box, "div", "", {marginTop: ".5rem"});
+    english.dir = "ltr";
+    english.lang = "en";
+    if (error.title_en) add(english, "p", error.title_en, {margin: "0", fontWeight: "bold"});
+    var list = add(english, "ol", "", {margin: ".25rem 0 0", paddingInlineStart: "2.5em"});
     (error.problems || []).forEach(function (text) {
-      var item = add(list, "li", text, {font: "14px/1.5 ui-monospace, monospace", whiteSpace: "pre-wrap",
-                                        overflowWrap: "anywhere", margin: ".25rem 0"});
-      item.dir = "auto";
+      add(list, "li", text, {font: "14px/1.5 ui-monospace, monospace", whiteSpace: "pre-wrap",
+                             overflowWrap: "anywhere", margin: ".25rem 0"});
     });
-    if (error.more) add(box, "p", "… و" + error.more + " غيرها في الطرفية (terminal).", {margin: ".5rem 0 0"});
+    if (error.more_en) add(english, "p", error.more_en, {margin: ".5rem 0 0"});
+    if (error.more) add(box, "p", error.more, {margin: ".5rem 0 0"});
     (document.body || document.documentElement).appendChild(box);
   }
 
@@ -551,8 +559,8 @@ class Preview:
         started = time.perf_counter()
         try:
             loaded = pipeline.load(o.root, o.base_url, search=o.search, jobs=o.jobs)
-            if o.strict and loaded.problems.warnings:
-                raise SiteError(_strict(loaded.problems))
+            if o.strict and (loaded.problems.warnings or loaded.unresolved):
+                raise SiteError(_strict(loaded.problems, loaded.unresolved))
             extra: dict[str, Any] = {"defer_search": True} if defer_search and self.can_defer else {}
             result = pipeline.build(loaded, o.out, jobs=o.jobs, **extra)
         except SiteError as exc:
@@ -578,16 +586,21 @@ class Preview:
         if first:
             if not o.quiet:
                 _print_problems(loaded.problems, o.verbose, sys.stderr)
-                self.say(f"Built {len(loaded.articles)} articles, {result.pages} pages into {o.out} "
-                         f"in {seconds:.1f} s; {len(loaded.unresolved)} unresolved \"see also\" entries, "
-                         f"{len(loaded.problems.warnings)} warnings.")
+                self.say("Built {articles}, {pages} into {out} in {seconds:.1f} s; {unresolved}, {warnings}.".format(
+                    articles=count(len(loaded.articles), "{n} article", "{n} articles"),
+                    pages=count(result.pages, "{n} page", "{n} pages"), out=o.out, seconds=seconds,
+                    unresolved=count(len(loaded.unresolved), '{n} unresolved "see also" entry',
+                                     '{n} unresolved "see also" entries'),
+                    warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings")))
         elif not o.quiet:
-            what = f"{rendered} pages rendered, {result.pages - rendered} reused" if rendered is not None \
-                else f"{result.pages} pages"
+            what = count(result.pages, "{n} page", "{n} pages") if rendered is None else "{r}, {u}".format(
+                r=count(rendered, "{n} page rendered", "{n} pages rendered"),
+                u=count(result.pages - rendered, "{n} reused", "{n} reused"))
             search = "; search index refreshing…" if stale else (
                 "; search index rebuilt" if getattr(result, "search_indexed", False) else "")
-            self.say(f"{time.strftime('%H:%M:%S')} rebuilt in {seconds:.1f} s ({what}; "
-                     f"{len(loaded.problems.warnings)} warnings){search}")
+            self.say("{time} rebuilt in {seconds:.1f} s ({what}; {warnings}){search}".format(
+                time=time.strftime('%H:%M:%S'), seconds=seconds, what=what, search=search,
+                warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings")))
         if (o.out / RESERVED).exists():
             print(f"warning: {o.out / RESERVED} is not served: the preview server keeps /{RESERVED}/ "
                   "for itself (the published site is unaffected)", file=sys.stderr)
@@ -603,15 +616,13 @@ class Preview:
         _print_problems(problems, True, sys.stderr)
         print("The site has errors; " + ("fix them and save: the site is built on the next change."
                                          if first else "still serving the last good build."), file=sys.stderr)
-        errors = sorted(problems.errors)
-        self.hub.failed({"title": f"تعذّر بناء الموقع: {len(errors)} خطأ ({len(errors)} error(s))",
-                         "problems": [p.format() for p in errors[:SHOWN_PROBLEMS]],
-                         "more": max(0, len(errors) - SHOWN_PROBLEMS)})
+        self.hub.failed(overlay(sorted(problems.errors)))
 
     def _crashed(self, message: str, title: str, first: bool) -> None:
         print(message + ("\nThe site is built on the next change." if first
                          else "\nStill serving the last good build."), file=sys.stderr)
-        self.hub.failed({"title": f"تعذّر بناء الموقع ({title})", "problems": [message], "more": 0})
+        self.hub.failed({"title": "تعذّر بناء الموقع", "title_en": f"The site could not be built: {title}",
+                         "problems": [message]})
 
     def watch(self) -> None:
         """Poll the site's files for ever; rebuild after each change, then refresh the search index."""
@@ -642,6 +653,28 @@ class Preview:
         return now
 
 
+ERRORS_AR = {"zero": "لا أخطاء", "one": "خطأ واحد", "two": "خطآن", "few": "{n} أخطاء", "many": "{n} خطأً",
+             "other": "{n} خطأ"}
+MORE_AR = {"one": "… وخطأ آخر تجده في الطرفية", "two": "… وخطآن آخران تجدهما في الطرفية",
+           "few": "… و{n} أخطاء أخرى تجدها في الطرفية", "many": "… و{n} خطأً آخر تجدها في الطرفية",
+           "other": "… و{n} خطأ آخر تجدها في الطرفية"}
+
+
+def overlay(errors: list[Problem]) -> dict[str, Any]:
+    """What the pages show over themselves when a build fails: titles in Arabic and English, the
+    first SHOWN_PROBLEMS problems, and how many more the terminal has."""
+    hidden = max(0, len(errors) - SHOWN_PROBLEMS)
+    shown: dict[str, Any] = {
+        "title": "تعذّر بناء الموقع: " + count_ar(len(errors), ERRORS_AR),
+        "title_en": count(len(errors), "The site could not be built: {n} error",
+                          "The site could not be built: {n} errors"),
+        "problems": [p.format() for p in errors[:SHOWN_PROBLEMS]]}
+    if hidden:
+        shown["more"] = count_ar(hidden, MORE_AR)
+        shown["more_en"] = count(hidden, "… and {n} more in the terminal", "… and {n} more in the terminal")
+    return shown
+
+
 def _described(exc: Exception, root: Path) -> str:
     """One line for an error that is not a content problem: `path:line: error: …` for a template's,
     the whole traceback (printed) for anything else."""
@@ -657,11 +690,10 @@ def _described(exc: Exception, root: Path) -> str:
     return f"{type(exc).__name__}: {message}"
 
 
-def _strict(problems: Problems) -> Problems:
-    """--strict: the warnings, shown as the errors that stop the build."""
-    from .problems import Level, Problem
-
-    return Problems([Problem(p.path, p.line, p.message, Level.ERROR, p.hint) for p in problems.warnings])
+def _strict(problems: Problems, unresolved: list[Any]) -> Problems:
+    """--strict: the warnings and unresolved "see also" entries, shown as the errors that stop the build."""
+    failing = problems.warnings + [u.problem() for u in unresolved]
+    return Problems([Problem(p.path, p.line, p.message, Level.ERROR, p.hint) for p in failing])
 
 
 # ---------------------------------------------------------------- the command

@@ -48,6 +48,11 @@ def _compose(text: str) -> Any:
 class Entry:
     value: Any
     line: int
+    item_lines: tuple[int, ...] = ()  # for a list: the line of each item, in order
+
+    def item_line(self, index: int) -> int:
+        """The line of the list's item `index` (the key's line for anything but a list)."""
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
 def load_mapping(
@@ -100,6 +105,9 @@ def load_mapping(
         except RecursionError:
             problems.error(path, line, f"'{key}' is nested too deeply to read")
             continue
-        out[key] = Entry(value, line)
+        items = ()
+        if isinstance(value_node, yaml.SequenceNode):
+            items = tuple(first_line + item.start_mark.line for item in value_node.value)
+        out[key] = Entry(value, line, items)
     loader.dispose()
     return out

@@ -156,12 +156,15 @@ def test_build_prints_summary_with_articles_pages_unresolved_warnings_seconds(
     out = tmp_path / "out"
     assert run(["build", "--site", str(site), "--out", str(out)]) == EXIT_OK
     printed = capsys.readouterr()
-    summary = printed.out.strip().splitlines()[-1]
+    summary, opened, served = printed.out.strip().splitlines()
     match = re.fullmatch(
         r"Built 3 articles, (\d+) pages \(\d+\.\d MB in (\d+) files, <1% of GitHub Pages' 1 GB\) "
         r"into (.+) in \d+\.\d s; "
-        r"1 unresolved \"see also\" entries, 1 warnings\.", summary)
+        r"1 unresolved \"see also\" entry, 1 warning\.", summary)
     assert match, summary
+    assert opened == f"Open it from disk: {(out / 'index.html').as_uri()}"
+    assert served == (f"Or preview it: akhbar serve --site {site} --out {out}  "
+                      "(then open http://127.0.0.1:8000/)")
     assert int(match.group(1)) >= 3 + 1  # the articles and at least the home page
     assert int(match.group(2)) == sum(1 for p in out.rglob("*") if p.is_file()) - 1  # not the marker
     assert match.group(3) == str(out)
@@ -320,8 +323,8 @@ def test_problems_go_to_stderr_and_the_summary_to_stdout(
     assert run(["build", "--site", str(site), "--out", str(tmp_path / "out")]) == EXIT_OK
     printed = capsys.readouterr()
     assert "warning: the article has no date" in printed.err
-    assert "warning" not in printed.out.replace("warnings.", "")
-    assert printed.out.startswith("Built 1 articles")
+    assert "warning" not in printed.out.replace("1 warning.", "")
+    assert printed.out.startswith("Built 1 article, ")
 
 
 # ---------------------------------------------------------------- check
@@ -331,7 +334,7 @@ def test_check_writes_nothing(good_site: Path, tmp_path: Path, capsys: Capsys) -
     before = snapshot(good_site)
     assert run(["check", "--site", str(good_site)]) == EXIT_OK
     out = capsys.readouterr().out
-    assert out.strip() == 'OK: 2 articles checked, 1 unresolved "see also" entries, 0 warnings.'
+    assert out.strip() == 'OK: 2 articles checked, 1 unresolved "see also" entry, 0 warnings.'
     assert snapshot(good_site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -342,7 +345,7 @@ def test_check_of_a_broken_site_exits_1_and_says_so(make_site: MakeSite, capsys:
     err = capsys.readouterr().err
     assert numbered(err) == [
         "content/a.md:3: error: 2017-02-30 is not a real date (check the month, day and time)"]
-    assert "1 error(s):" in err
+    assert "1 error:" in err
     assert "The site has errors." in err
 
 
@@ -361,7 +364,7 @@ def test_strict_turns_warnings_into_failure(
     assert numbered(err) == [
         "content/undated.md:1: warning: the article has no date; it is listed as undated "
         "(add a line such as 'date: 2017-09-17' to the front matter)"]
-    assert "--strict: warnings count as errors." in err
+    assert '--strict: warnings and unresolved "see also" entries count as errors.' in err
     assert not out.exists()
     assert not (site / "public").exists()
     # without --strict the same site passes
@@ -369,10 +372,35 @@ def test_strict_turns_warnings_into_failure(
     capsys.readouterr()
 
 
-def test_strict_passes_a_site_without_warnings(good_site: Path, tmp_path: Path, capsys: Capsys) -> None:
+def test_strict_passes_a_site_without_warnings(make_site: MakeSite, tmp_path: Path, capsys: Capsys) -> None:
+    site = make_site({"content/first.md": DATED.format(title="خبر أول"),
+                      "content/second.md": WITH_SEE_ALSO.replace("  - خبر لم يكتب بعد\n", "")})
     out = tmp_path / "out"
-    assert run(["build", "--site", str(good_site), "--strict", "--out", str(out)]) == EXIT_OK
+    assert run(["build", "--site", str(site), "--strict", "--out", str(out)]) == EXIT_OK
     assert (out / "index.html").is_file()
+    assert '0 unresolved "see also" entries, 0 warnings.' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_strict_fails_on_an_unresolved_see_also_entry_alone(
+    command: str, good_site: Path, tmp_path: Path, capsys: Capsys
+) -> None:
+    out = tmp_path / "out"
+    extra = ["--out", str(out)] if command == "build" else []
+    assert run([command, "--site", str(good_site), "--strict", *extra]) == EXIT_PROBLEMS
+    err = capsys.readouterr().err
+    assert numbered(err) == ["content/second.md:5: no article has the headline «خبر لم يكتب بعد»"]
+    assert '--strict: warnings and unresolved "see also" entries count as errors.' in err
+    assert not out.exists()
+
+
+def test_strict_fails_on_a_rebuild_with_nothing_changed(good_site: Path, tmp_path: Path, capsys: Capsys) -> None:
+    out = tmp_path / "out"
+    assert run(["build", "--site", str(good_site), "--out", str(out)]) == EXIT_OK
+    assert run(["build", "--site", str(good_site), "--out", str(out)]) == EXIT_OK
+    assert "Nothing changed" in capsys.readouterr().out
+    assert run(["build", "--site", str(good_site), "--out", str(out), "--strict"]) == EXIT_PROBLEMS
+    assert "--strict: warnings and unresolved" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- unresolved "see also"
@@ -389,9 +417,11 @@ def test_unresolved_see_also_listed_with_path_and_line(make_site: MakeSite, caps
     assert '2 "see also" entries name no article in the site' in printed.err
     assert numbered(printed.err)[-2:] == [  # in the order the files are read
         "content/arrival.txt:9: no article has the headline «عنوان لا يوجد في الأرشيف»",
-        "content/second.md:4: no article has the headline «خبر لم يكتب بعد»",
+        "content/second.md:5: no article has the headline «خبر لم يكتب بعد»",
     ]
     assert '2 unresolved "see also" entries' in printed.out
+    assert run(["check", "--site", str(site), "--strict"]) == EXIT_PROBLEMS
+    assert '--strict: warnings and unresolved "see also" entries count as errors.' in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- --verbose
@@ -411,7 +441,7 @@ def test_verbose_lists_everything(make_site: MakeSite, capsys: Capsys) -> None:
     assert sum(": warning: " in line for line in lines) == SHOWN_BY_DEFAULT
     assert sum("no article has the headline" in line for line in lines) == SHOWN_BY_DEFAULT
     assert err.count("… and 5 more (use --verbose to list them all)") == 2
-    assert f"{count} warning(s):" in err
+    assert f"{count} warnings:" in err
 
     assert run(["check", "--site", str(site), "--verbose"]) == EXIT_OK
     err = capsys.readouterr().err

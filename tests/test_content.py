@@ -76,6 +76,36 @@ see_also:
     assert '<p id="p1">' in article.body_html
 
 
+def test_each_see_also_item_keeps_its_own_line() -> None:
+    text = """---
+title: عنوان
+see_also:
+  - أول
+  -   ثان
+  - title: ثالث
+    teaser: "نص…"
+  # a comment line between items
+
+  - رابع
+tags: [أ, ب]
+---
+نص.
+"""
+    article, problems = parse("content/x.md", text)
+    assert not problems.items
+    assert [(e.text, e.line) for e in article.see_also] == [("أول", 4), ("ثان", 5), ("ثالث", 6), ("رابع", 10)]
+    flow, _ = parse("content/y.md", "---\ntitle: ع\nsee_also: [أول, ثان]\n---\nنص.\n")
+    assert [e.line for e in flow.see_also] == [3, 3]
+    single, _ = parse("content/z.md", "---\ntitle: ع\nsee_also: أول\n---\nنص.\n")
+    assert [e.line for e in single.see_also] == [3]
+
+
+def test_a_bad_see_also_item_is_reported_at_its_line() -> None:
+    _, problems = parse("content/x.md", "---\ntitle: ع\nsee_also:\n  - أول\n  - [1, 2]\n---\nنص.\n")
+    [error] = problems.errors
+    assert (error.line, error.message) == (5, "every see_also item must be a headline, a slug or an address")
+
+
 def test_markdown_title_may_come_from_first_heading() -> None:
     article, problems = parse("content/x.md", "# العنوان\n\nنص.\n")
     assert article.title == "العنوان"

@@ -129,3 +129,53 @@ def test_sample_2k_resolution_matches_the_ground_truth(sample_2k_site: pipeline.
         for entry in article.see_also:
             if entry.target:
                 assert article in by_slug[entry.target.slug].backlinks
+
+
+# ---------------------------------------------------------------- "did you mean" for unresolved entries
+
+
+def test_unresolved_slug_suggests_the_closest_slug() -> None:
+    target = art("energy-plan", "خطة الطاقة")
+    citing = art("c", "خبر", see=[SeeAlso("energy-plann", "", 6)])
+    [item] = resolve([target, citing], Problems())
+    assert item.format() == "content/c.txt:6: no article has the slug «energy-plann» (did you mean «energy-plan»?)"
+
+
+def test_unresolved_headline_suggests_headlines_compared_after_normalisation() -> None:
+    target = art("t", "خطة الطاقة الجديدة للحكومة")
+    other = art("o", "مباراة كرة القدم")
+    citing = art("c", "خبر", see=[SeeAlso("خطه الطاقه الجديده للحكومه السوريّة", "", 9)])
+    [item] = resolve([target, other, citing], Problems())
+    assert item.suggestions == ("خطة الطاقة الجديدة للحكومة",)
+    assert item.problem().hint == "did you mean «خطة الطاقة الجديدة للحكومة»?"
+    assert item.problem().line == 9
+
+
+def test_unrelated_headline_and_the_citing_article_itself_are_not_suggested() -> None:
+    citing = art("c", "قمة الرياض تنتهي ببيان", see=[SeeAlso("قمة الرياض تنتهي", "", 4),
+                                                       SeeAlso("مباراة كرة القدم", "", 5)])
+    other = art("o", "افتتاح معرض الكتاب")
+    found = resolve([citing, other], Problems())
+    assert [u.suggestions for u in found] == [(), ()]
+    assert "did you mean" not in found[0].format()
+
+
+def test_suggestions_hold_on_a_large_archive() -> None:
+    # every headline shares its common words with thousands of others: only rare words find candidates
+    articles = [art(f"n{n}", f"خبر عاجل من العاصمة رقم {n} حول {word}")
+                for n in range(3000) for word in [f"الموضوع{n}"]]
+    citing = art("c", "خبر", see=[SeeAlso("خبر عاجل من العاصمه رقم 1234 حول الموضوع1234 اليوم", "", 3)])
+    [item] = resolve([*articles, citing], Problems())
+    assert item.suggestions[0] == "خبر عاجل من العاصمة رقم 1234 حول الموضوع1234"
+
+
+def test_sample_2k_headlines_cut_short_are_suggested(sample_2k_site: pipeline.Site) -> None:
+    """Independent of the suggester's rules: the manifest's true targets, each cited by its headline
+    with the last word dropped, should be suggested (a reader who half-remembers a headline)."""
+    from akhbar.links import LinkIndex, Suggester
+
+    suggester = Suggester(LinkIndex(sample_2k_site.articles))
+    targets = {t["title"] for row in sample_2k_manifest().values() for t in row["see_also"]
+               if t.get("in_set") and len(t["title"].split()) >= 5}
+    found = sum(title in suggester.suggest(" ".join(title.split()[:-1])) for title in sorted(targets))
+    assert found >= 0.97 * len(targets), f"{found} of {len(targets)}"

@@ -581,6 +581,14 @@ def test_an_open_page_shows_a_saved_edit_and_build_errors_by_itself(browser: Any
             expect(overlay).to_contain_text("content/first.md:2: error: the front matter is not valid YAML")
             assert overlay.evaluate("e => getComputedStyle(e).direction") == "rtl"
             assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
+            expect(overlay).to_contain_text("تعذّر بناء الموقع: خطأ واحد")
+            expect(overlay).to_contain_text("The site could not be built: 1 error")
+            assert "(s)" not in overlay.inner_text()
+            # the English problems read left to right, and their numbers are inside the box, not cut off
+            item = overlay.locator("li").first
+            assert item.evaluate("e => getComputedStyle(e).direction") == "ltr"
+            assert item.evaluate("e => e.getBoundingClientRect().left - e.closest('ol').getBoundingClientRect().left") >= 20
+            assert overlay.evaluate("e => e.scrollWidth <= e.clientWidth")
             expect(page.locator("h1")).to_have_text("عنوان ظهر وحده")  # the last good page stays
 
             edit(site / "content" / "first.md", FIRST.format(title="عنوان بعد الإصلاح"))
