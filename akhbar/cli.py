@@ -97,6 +97,17 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     imp.add_argument("--site", type=Path, default=default_site, help="site folder (default: %(default)s)")
     imp.add_argument("--into", default="", help="sub-folder of content/ to copy into")
     imp.add_argument("--force", action="store_true", help="replace files that already exist in content/")
+
+    init = commands.add_parser(
+        "init", help="start a new archive in a new or empty folder",
+        description="Write a new archive into DIR: a commented site.yaml, an example article of each "
+                    "form (Markdown and scraped text, linked by \"see also\"), a GitHub Pages workflow, "
+                    "a .gitignore and requirements.txt. DIR must be new or empty.")
+    init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
+    init.add_argument("--title", default=None, help="the archive's name (default: أرشيف الأخبار)")
+    init.add_argument("--base-url", default=None,
+                      help="the address it will be published at (default: https://example.github.io/archive/; "
+                           "the GitHub Pages workflow passes the repository's own)")
     return parser
 
 
@@ -129,6 +140,8 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     command = args.command
     if command == "import":
         return _import(args)
+    if command == "init":
+        return _init(args)
     if command == "serve":
         from .serve import main as serve
 
@@ -413,6 +426,41 @@ def _print_unresolved_lines(items: list[str], verbose: bool) -> None:
         print(f"{number:>4}. {item}", file=sys.stderr)
     if len(shown) < len(items):
         print(_more(len(items) - len(shown)), file=sys.stderr)
+
+
+INIT_FILES = {
+    "site.yaml": "the settings, each explained in a comment",
+    "content/welcome.md": "an article in Markdown, with front matter",
+    "content/scraped-article.txt": "an article as scraped from a news site, with a \"see also\" block",
+    ".github/workflows/pages.yml": "publishes the archive on GitHub Pages (see the comments in it)",
+    ".gitignore": "keeps built sites out of git",
+    "requirements.txt": "which akhbar GitHub installs to build it",
+}
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .newsite import DEFAULT_BASE_URL, DEFAULT_TITLE, create
+
+    problems = Problems()
+    made = create(args.folder, problems, args.title or DEFAULT_TITLE, args.base_url or DEFAULT_BASE_URL)
+    if made is None:
+        _print_problems(problems, True, sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    folder = _shown(made.folder.absolute())
+    print(f"Created a new archive in {folder}:")
+    width = max(map(len, made.files))
+    for rel in sorted(made.files, key=lambda f: list(INIT_FILES).index(f) if f in INIT_FILES else len(INIT_FILES)):
+        print(f"  {rel:<{width}}  {INIT_FILES.get(rel, '')}".rstrip())
+    site = ["--site", _quoted(folder)] if args.prog != "akhbar" else []
+    prefix = "" if site else f"cd {_quoted(folder)} && "
+    print(f"Build it: {prefix}{' '.join([args.prog, 'build', *site])}")
+    print(f"Preview it while you edit: {prefix}{' '.join([args.prog, 'serve', *site])}")
+    if not made.source_known:
+        print(f"Before publishing: requirements.txt asks for {made.requirement}, but this akhbar was "
+              "installed from a copy GitHub cannot reach; put its git address there (see the comment "
+              "in the file).")
+    return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
