@@ -87,13 +87,20 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     site_options(check)
 
     imp = commands.add_parser(
-        "import", help="copy scraped .txt articles into content/ with their metadata as front matter",
+        "import", help="bring articles into content/: scraped .txt with a CMS export, or a WordPress export",
         description="Copy scraped plain-text articles into content/, adding date, source, section "
-                    "and source URL from a CMS export (JSON Lines or CSV) keyed by file name. "
-                    "Article bodies are copied byte for byte.")
-    imp.add_argument("sources", nargs="+", type=Path, metavar="SRC", help=".txt files or folders of them")
-    imp.add_argument("--metadata", type=Path, required=True, metavar="FILE",
-                     help="a .jsonl or .csv export with one row per article")
+                    "and source URL from a CMS export (JSON Lines or CSV) keyed by file name; article "
+                    "bodies are copied byte for byte. Or, with --wordpress, turn a WordPress export "
+                    "(WXR) into Markdown articles. Everything is checked before anything is written.")
+    imp.add_argument("sources", nargs="*", type=Path, metavar="SRC", help=".txt files or folders of them")
+    imp.add_argument("--metadata", type=Path, metavar="FILE",
+                     help="a .jsonl or .csv export with one row per article (with SRC)")
+    imp.add_argument("--wordpress", type=Path, metavar="EXPORT.xml",
+                     help="a WordPress export (Tools → Export): its published posts become articles")
+    imp.add_argument("--pages", action="store_true", help="with --wordpress: import published pages too")
+    imp.add_argument("--uploads", type=Path, metavar="DIR",
+                     help="with --wordpress: the site's wp-content/uploads folder; images found there are "
+                          "copied, the others linked")
     imp.add_argument("--site", type=Path, default=default_site, help="site folder (default: %(default)s)")
     imp.add_argument("--into", default="", help="sub-folder of content/ to copy into")
     imp.add_argument("--force", action="store_true", help="replace files that already exist in content/")
@@ -139,6 +146,14 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     args.prog, args.default_site = prog, default_site
     command = args.command
     if command == "import":
+        if args.wordpress is not None:
+            if args.sources or args.metadata:
+                parser.error("import: give either --wordpress EXPORT.xml, or SRC... with --metadata, not both")
+            return _import_wordpress(args)
+        if not args.sources or args.metadata is None:
+            parser.error("import: give SRC... with --metadata FILE, or --wordpress EXPORT.xml")
+        if args.pages or args.uploads:
+            parser.error("import: --pages and --uploads go with --wordpress")
         return _import(args)
     if command == "init":
         return _init(args)
@@ -461,6 +476,69 @@ def _init(args: argparse.Namespace) -> int:
               "installed from a copy GitHub cannot reach; put its git address there (see the comment "
               "in the file).")
     return EXIT_OK
+
+
+def _import_wordpress(args: argparse.Namespace) -> int:
+    from .importer import import_wordpress
+
+    problems = Problems()
+    try:
+        report = import_wordpress(args.wordpress, args.site.resolve(), args.into, args.force, problems,
+                                  pages=args.pages, uploads=args.uploads)
+    except SiteError as exc:
+        _print_problems(exc.problems, True, sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if problems.warnings:
+        print(count(len(problems.warnings), "{n} thing to check in the imported articles (each kept as text, "
+                    "made a link or left out, as it says):", "{n} things to check in the imported articles "
+                    "(each kept as text, made a link or left out, as it says):"), file=sys.stderr)
+        _numbered(sorted(problems.warnings), sys.stderr)
+    for line in _wordpress_summary(report, args):
+        print(line)
+    return EXIT_OK
+
+
+SKIPPED_WORDS = {"draft": ("{n} draft", "{n} drafts"), "scheduled": ("{n} scheduled", "{n} scheduled"),
+                 "private": ("{n} private", "{n} private"), "trashed": ("{n} trashed", "{n} trashed"),
+                 "password-protected": ("{n} password-protected", "{n} password-protected")}
+ITEM_WORDS = {"attachment": ("{n} attachment (images are taken from it)",
+                             "{n} attachments (images are taken from them)"),
+              "nav_menu_item": ("{n} menu item", "{n} menu items"), "revision": ("{n} revision", "{n} revisions")}
+
+
+def _wordpress_summary(report, args: argparse.Namespace) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the WordPress import did, line by line: imported, images, skipped, not imported."""
+    lines = ["Imported {posts} and {pages} into {folder}; {aliases}.".format(
+        posts=count(report.posts, "{n} post", "{n} posts"), pages=count(report.pages, "{n} page", "{n} pages"),
+        folder=_shown(report.folder),
+        aliases=count(report.aliases, "{n} old address kept as an alias", "{n} old addresses kept as aliases"))]
+    lines.append("Images: {copied} from --uploads, {remote}, {linked}.".format(
+        copied=count(report.copied, "{n} copied", "{n} copied"),
+        remote=count(report.remote, "{n} shown from its https:// address", "{n} shown from their https:// address"),
+        linked=count(report.linked, "{n} only linked (http://)", "{n} only linked (http://)")))
+    skipped = sum(report.skipped.values())
+    if skipped:
+        reasons = ", ".join(count(n, *SKIPPED_WORDS.get(why, ("{n} " + why, "{n} " + why)))
+                            for why, n in sorted(report.skipped.items()))
+        lines.append(count(skipped, "Skipped {n} post that is not published: {reasons}.",
+                           "Skipped {n} posts that are not published: {reasons}.", reasons=reasons))
+    if report.unread:
+        lines.append("Not written, as this akhbar does not read them yet: {keys}.".format(
+            keys=", ".join(f"{key} ({count(n, '{n} article', '{n} articles')})"
+                           for key, n in sorted(report.unread.items()))))
+    ignored = dict(report.ignored)
+    pages = ignored.pop("page", 0)
+    if pages:
+        lines.append(count(pages, "Not imported: {n} page (use --pages to import it).",
+                           "Not imported: {n} pages (use --pages to import them)."))
+    if ignored or report.comments:
+        kinds = ", ".join(count(n, *ITEM_WORDS.get(kind, ("{n} " + kind, "{n} " + kind)))
+                          for kind, n in sorted(ignored.items()))
+        lines.append("Not articles, not imported: {kinds}{comments}.".format(
+            kinds=kinds or "nothing else",
+            comments=count(report.comments, "; {n} comment", "; {n} comments") if report.comments else ""))
+    return lines
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -7,12 +7,17 @@ import io
 import json
 import os
 import re
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .content import check_slug, parse_date, split_front_matter
+from . import aliases, wordpress
+from . import site as pipeline
+from .config import load_settings
+from .content import Article, check_slug, parse_article, parse_date, split_front_matter
 from .problems import Problems, SiteError
 
 # export column -> front-matter key; the first column present wins
@@ -132,7 +137,7 @@ def import_articles(
     files = sorted({f for s in sources for f in (sorted(s.rglob("*.txt")) if s.is_dir() else [s])})
     if not files:
         problems.error(", ".join(map(str, sources)), 0, "no .txt files to import")
-    planned: list[tuple[Path, bytes]] = []
+    planned: list[tuple[Path, bytes | Path]] = []
     for path in files:
         stem = path.stem
         reason = check_slug(stem)
@@ -157,9 +162,136 @@ def import_articles(
         planned.append((target, b"---\n" + header + b"---\n" + body))
     if problems.errors:
         raise SiteError(problems)
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    for target, data in planned:
-        temporary = target.with_name(f".{target.name}.importing")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+    _write_all(list(planned))
     return len(planned)
+
+
+@dataclass
+class WordPressReport:
+    """What `import --wordpress` did, for the summary."""
+
+    folder: Path
+    posts: int = 0
+    pages: int = 0
+    copied: int = 0  # image files copied from --uploads
+    remote: int = 0  # images shown from their https:// address
+    linked: int = 0  # images only linked (http:// addresses pages cannot show)
+    aliases: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    ignored: dict[str, int] = field(default_factory=dict)
+    comments: int = 0
+    unread: dict[str, int] = field(default_factory=dict)  # keys left out: this akhbar does not read them yet
+
+
+def import_wordpress(export_path: Path, site: Path, into: str, force: bool, problems: Problems, *,
+                     pages: bool = False, uploads: Path | None = None) -> WordPressReport:
+    """Turn a WordPress export into Markdown articles under content/<into>; check all, then write all."""
+    shown = export_path.name
+    settings = load_settings(site, problems)
+    dest_dir = (site / "content" / into).resolve()
+    if not dest_dir.is_relative_to((site / "content").resolve()):
+        problems.error("--into", 0, "the folder must be inside content/")
+    if uploads is not None and not uploads.is_dir():
+        problems.error(str(uploads), 0, "--uploads must be a folder (WordPress's wp-content/uploads)")
+        uploads = None
+    export = wordpress.read_export(export_path, shown, problems)
+    if export is None or settings is None:
+        raise SiteError(problems)
+    planned = wordpress.plan(export, shown, problems, pages=pages, uploads=uploads, language=settings.language)
+    report = WordPressReport(dest_dir, skipped=dict(planned.skipped), ignored=dict(planned.ignored),
+                             comments=planned.comments, unread=dict(planned.unread))
+    prefix = (Path("content") / into).as_posix().rstrip("/")
+    files: list[tuple[Path, bytes | Path]] = []
+    parsed: list[Article] = []
+    _claim_addresses(settings, planned, export, shown, problems, prefix)
+    for article in planned.articles:
+        report.aliases += len(article.front.get("aliases", ()))
+        text = _article_text(article.front, article.body)
+        checked = parse_article(f"{prefix}/{article.slug}.md", text, problems)  # as the build will read it
+        if checked is not None:
+            parsed.append(checked)
+        files.append((dest_dir / f"{article.slug}.md", text))
+        if article.item.kind == "page":
+            report.pages += 1
+        else:
+            report.posts += 1
+    if not problems.errors:  # what the build will check: one address each, aliases that can redirect
+        pipeline.assign_urls(settings, parsed, problems)
+        aliases.check(settings, parsed, problems)
+    for rel, source in sorted(planned.images.copies.items()):
+        files.append((dest_dir / rel, source))
+    for image in planned.images.used.values():
+        report.remote += image.kind == "remote"
+        report.linked += image.kind == "link"
+    report.copied = len(planned.images.copies)
+    for target, data in files:
+        if target.exists() and not force and not _same(target, data):
+            problems.error(shown, 0, f"{target.relative_to(site).as_posix()} already exists",
+                           "use --force to replace it, or --into to import into another folder")
+    if problems.errors:
+        raise SiteError(problems)
+    _write_all(files)
+    return report
+
+
+def _claim_addresses(settings: Any, planned: Any, export: Any, shown: str, problems: Problems,
+                     prefix: str) -> None:
+    """Give each article its old addresses as aliases, unless the site, another article or another
+    alias has the address (listed, never an error: the article is still imported)."""
+    claimed: dict[str, str] = {}
+    for article in planned.articles:
+        date = parse_date(article.front["date"]) if "date" in article.front else None
+        model = Article(path=f"{prefix}/{article.slug}.md", slug=article.slug, title=article.front["title"],
+                        date=date, section=article.front.get("section", ""))
+        claimed[pipeline.permalink(settings, model).casefold()] = article.slug
+    folders = {"/".join(key.split("/")[:n]) for key in claimed for n in range(1, key.count("/") + 1)}
+    for article in planned.articles:
+        kept = []
+        for old in wordpress.old_addresses(article.item, export):
+            path, why = aliases.alias_path("/" + old, settings.base_url)
+            key = path.casefold()
+            parents = ["/".join(key.split("/")[:n]) for n in range(1, key.count("/") + 1)]
+            if claimed.get(key) == article.slug:
+                continue  # the old address is the new one
+            if not why and (key in aliases.SITE_FILES or key.split("/")[0] in aliases.SITE_FOLDERS):
+                why = "the site itself uses it"
+            elif not why and key in claimed:
+                why = f"it is «{claimed[key]}»'s"
+            elif not why and (key in folders or any(p in claimed for p in parents)):
+                why = "it clashes with the folder of another address"
+            if why:
+                problems.warning(shown, article.item.line, f"«{article.slug}»: the old address /{old} was not "
+                                 f"kept as an alias: {why}")
+                continue
+            claimed[key] = article.slug
+            folders.update(parents)
+            kept.append("/" + old)
+        if kept:
+            article.front["aliases"] = kept
+
+
+def _article_text(front: dict[str, Any], body: str) -> bytes:
+    header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10_000)
+    return ("---\n" + header + "---\n" + (body + "\n" if body else "")).encode("utf-8")
+
+
+def _same(target: Path, data: bytes | Path) -> bool:
+    """Does `target` already hold these bytes (an image imported before)?"""
+    if isinstance(data, bytes):
+        return False  # an article: replacing it needs --force
+    try:
+        return target.stat().st_size == data.stat().st_size and target.read_bytes() == data.read_bytes()
+    except OSError:
+        return False
+
+
+def _write_all(files: list[tuple[Path, bytes | Path]]) -> None:
+    """Write every file through a temporary name beside it, so that none is ever half-written."""
+    for target, data in files:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.importing")
+        if isinstance(data, Path):
+            shutil.copyfile(data, temporary)
+        else:
+            temporary.write_bytes(data)
+        os.replace(temporary, target)
