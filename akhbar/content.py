@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from .arabic import CONTROL_CHARS, clean_text, headline_key, latin_digits
 from .datelines import leading_dateline, read_dateline
+from .messages import count
 from .problems import Problems
 from .yamltext import Entry, load_mapping
 
@@ -201,10 +202,11 @@ def read_text(data: bytes, path: str, problems: Problems) -> str | None:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = CONTROL_CHARS.search(text)
     if control:
-        count = len(CONTROL_CHARS.findall(text))
+        found = len(CONTROL_CHARS.findall(text))
         problems.warning(path, text.count("\n", 0, control.start()) + 1,
-                         f"the file contains {count} control character(s) (the first is "
-                         f"U+{ord(control.group()):04X}); they were removed",
+                         count(found, "the file contains {n} control character (U+{code}); it was removed",
+                               "the file contains {n} control characters (the first is U+{code}); they were removed",
+                               code=f"{ord(control.group()):04X}"),
                          "they are invisible and break feeds; delete them from the file")
         text = CONTROL_CHARS.sub("", text)
     return unicodedata.normalize("NFC", text)
