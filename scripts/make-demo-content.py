@@ -2,13 +2,14 @@
 """Regenerate the bundled demonstration archive in content/ from ../shared/corpus.
 
 Picks about 300 articles of sample-2k closed under "see also" (each chosen article brings
-the articles it cites), imports them with their
-metadata through `build.py import`, and adds the seed article. A few articles then get the
-newsroom keys (NEWSROOM below: a byline from the manifest, illustrations drawn by
-scripts/make-demo-images.py with their captions and credits, update times) so that the demo
-shows them. Run once by maintainers; building never needs ../shared.
+the articles it cites) and leaves out every article that cites one outside the corpus, so that
+every "see also" entry of the archive names an article in it; imports them with their metadata
+through `build.py import`. A few articles then get the newsroom keys (NEWSROOM below: a byline
+from the manifest, illustrations drawn by scripts/make-demo-images.py with their captions and
+credits, update times) so that the demo shows them. Last, `build.py check --strict` checks the
+result (no warning, no unresolved entry). Run once by maintainers; building never needs ../shared.
 
-    python scripts/make-demo-content.py [--count 300]
+    python scripts/make-demo-content.py [--count 300]      # AKHBAR_SHARED=DIR if not ../shared
 """
 
 from __future__ import annotations
@@ -26,13 +27,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared")) / "corpus"
 
 
-def choose(rows: list[dict], count: int) -> list[str]:
-    """Oldest first, add each article with every article it cites (transitively) while they fit.
+def choose(rows: list[dict], count: int, first: list[str]) -> list[str]:
+    """The articles of `first`, then oldest first, each with every article it cites (transitively),
+    while they fit.
 
-    The result is closed under "see also": only entries whose target is outside the corpus
-    stay unresolved, as they would in a real archive.
+    The result is closed under "see also", and an article is left out (with whatever would cite
+    it through the closure) when one of its entries names an article the corpus does not have:
+    every entry of the archive then resolves, for real, with no entry removed from any text.
     """
     by_id = {r["id"]: r for r in rows}
+    incomplete = {r["id"] for r in rows if any(not t.get("in_set") for t in r["see_also"])}
 
     def closure(start: str) -> set[str]:
         seen: set[str] = set()
@@ -45,10 +49,13 @@ def choose(rows: list[dict], count: int) -> list[str]:
         return seen
 
     chosen: set[str] = set()
-    for row in sorted(rows, key=lambda r: (r["date"], r["id"])):
-        more = closure(row["id"])
-        if len(chosen | more) <= count:
+    for article_id in first + [r["id"] for r in sorted(rows, key=lambda r: (r["date"], r["id"]))]:
+        more = closure(article_id)
+        if not more & incomplete and len(chosen | more) <= count:
             chosen |= more
+    missing = [a for a in first if a not in chosen]
+    if missing:
+        raise SystemExit(f"these articles cite one the corpus lacks, or do not fit: {', '.join(missing)}")
     return sorted(chosen)
 
 
@@ -103,7 +110,7 @@ def main() -> int:
     args = parser.parse_args()
     manifest = CORPUS / "sample-2k.manifest.jsonl"
     rows = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line]
-    ids = choose(rows, args.count)
+    ids = choose(rows, args.count, list(NEWSROOM))
     content = ROOT / "content"
     for old in content.glob("*.txt"):
         old.unlink()
@@ -112,10 +119,9 @@ def main() -> int:
             shutil.copy(CORPUS / "sample-2k" / f"{article_id}.txt", tmp)
         subprocess.run([sys.executable, str(ROOT / "build.py"), "import", tmp,
                         "--metadata", str(manifest), "--site", str(ROOT), "--force"], check=True)
-    shutil.copy(CORPUS / "000_2d05afcdf4556ed0.txt", content / "000_2d05afcdf4556ed0.txt")
     add_newsroom_keys(content)
-    print(f"content/ now holds {len(ids) + 1} articles")
-    return 0
+    print(f"content/ now holds {len(ids)} articles")
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--strict", "--site", str(ROOT)]).returncode
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from akhbar.content import check_slug, parse_article, parse_date
 from akhbar.problems import Problems
 from tests.tools import REPO_ROOT
 
-SEED = REPO_ROOT / "content" / "000_2d05afcdf4556ed0.txt"
+SEED = REPO_ROOT / "tests" / "data" / "000_2d05afcdf4556ed0.txt"
 
 
 def parse(path: str, text: str | bytes):

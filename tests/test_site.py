@@ -13,6 +13,7 @@ import pytest
 from akhbar import site as pipeline
 from akhbar.output import MARKER, Output
 from akhbar.problems import SiteError
+from tests.tools import REPO_ROOT
 
 ARTICLES = {
     "content/first.md": """
@@ -200,3 +201,22 @@ def test_relative_links_match_posixpath_relpath() -> None:
         path = "/".join(pick.choice(parts) for _ in range(pick.randint(0, 5))) or "."
         start = "/".join(pick.choice(parts) for _ in range(pick.randint(0, 4))) or "."
         assert relative_path(path, start) == posixpath.relpath(path, start), (path, start)
+
+
+def test_the_bundled_archive_builds_with_no_warning_and_every_see_also_linked() -> None:
+    loaded = pipeline.load(REPO_ROOT)
+    assert [p.format() for p in loaded.problems.items] == []
+    assert [u.format() for u in loaded.unresolved] == []
+    assert all(a.date is not None for a in loaded.articles)
+
+
+def test_the_readmes_example_article_is_complete() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"The layout of news pages scraped as text \(see `(content/[^`]+\.txt)`", readme)
+    assert example, "the README names no example article"
+    loaded = pipeline.load(REPO_ROOT)
+    [article] = [a for a in loaded.articles if a.path == example.group(1)]
+    assert article.date is not None and article.source and article.section
+    assert "<h2>" in article.body_html and article.lead
+    assert len(article.see_also) >= 2 and all(entry.target is not None for entry in article.see_also)
+    assert all(entry.teaser.endswith("…") for entry in article.see_also)
