@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .messages import count
+from .messages import articles, count, pages, unresolved, warnings
 from .output import Output, OutputError, build_lock, resolve_out
 from .problems import Problem, Problems, SiteError, reason, write_hint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 SHOWN_BY_DEFAULT = 20
 COMMANDS = ("build", "check", "import", "bundle", "serve", "init")
+CHECKED = "OK: {articles} checked, {unresolved}, {warnings}."
 
 
 def _parser(default_site: Path) -> argparse.ArgumentParser:
@@ -166,16 +167,16 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
 
 def _print_problems(problems: Problems, verbose: bool, stream: TextIO) -> None:
     errors = sorted(problems.errors)
-    warnings = sorted(problems.warnings)
+    warned = sorted(problems.warnings)
     if errors:
         print(count(len(errors), "{n} error:", "{n} errors:"), file=stream)
         _numbered(errors, stream)
-    if warnings:
-        shown = warnings if verbose else warnings[:SHOWN_BY_DEFAULT]
-        print(count(len(warnings), "{n} warning:", "{n} warnings:"), file=stream)
+    if warned:
+        shown = warned if verbose else warned[:SHOWN_BY_DEFAULT]
+        print(count(len(warned), "{n} warning:", "{n} warnings:"), file=stream)
         _numbered(shown, stream)
-        if len(shown) < len(warnings):
-            print(_more(len(warnings) - len(shown)), file=stream)
+        if len(shown) < len(warned):
+            print(_more(len(warned) - len(shown)), file=stream)
 
 
 def _more(hidden: int) -> str:
@@ -256,11 +257,10 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
         _strict_failed(write)
         return EXIT_PROBLEMS
     if not write:
-        print("OK: {articles} checked, {unresolved}, {warnings}.".format(
-            articles=count(len(loaded.articles), "{n} article", "{n} articles"),
-            unresolved=count(len(loaded.unresolved), '{n} unresolved "see also" entry',
-                             '{n} unresolved "see also" entries'),
-            warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings")))
+        print(CHECKED.format(
+            articles=articles(len(loaded.articles)),
+            unresolved=unresolved(len(loaded.unresolved)),
+            warnings=warnings(len(loaded.problems.warnings))))
         return EXIT_OK
     try:
         result = pipeline.build(loaded, out, _progress("writing", show_progress), jobs=jobs,
@@ -299,13 +299,12 @@ def _summary(loaded, result, out: Path) -> str:  # type: ignore[no-untyped-def]
 
     return "Built {articles}, {pages} ({size:.1f} MB in {files}, {share}) into {out} in {seconds:.1f} s; " \
         "{unresolved}, {warnings}.".format(
-            articles=count(len(loaded.articles), "{n} article", "{n} articles"),
-            pages=count(result.pages, "{n} page", "{n} pages"),
+            articles=articles(len(loaded.articles)),
+            pages=pages(result.pages),
             size=result.bytes / 1e6, files=count(result.files, "{n} file", "{n} files"),
             share=pages_size_note(result.bytes), out=_shown(out), seconds=result.seconds,
-            unresolved=count(len(loaded.unresolved), '{n} unresolved "see also" entry',
-                             '{n} unresolved "see also" entries'),
-            warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings"))
+            unresolved=unresolved(len(loaded.unresolved)),
+            warnings=warnings(len(loaded.problems.warnings)))
 
 
 def _reuse_note(result) -> str:  # type: ignore[no-untyped-def]
@@ -363,11 +362,10 @@ def _unchanged(args: argparse.Namespace, out: Path, saved: dict) -> int:  # type
         return EXIT_PROBLEMS
     print("Nothing changed since the last build: {articles}, {pages} in {out} are up to date; "
           "{unresolved}, {warnings}. (Use --clean to build everything again.)".format(
-              articles=count(saved["articles"], "{n} article", "{n} articles"),
-              pages=count(saved["pages"], "{n} page", "{n} pages"), out=_shown(out),
-              unresolved=count(len(saved["unresolved"]), '{n} unresolved "see also" entry',
-                               '{n} unresolved "see also" entries'),
-              warnings=count(len(problems.warnings), "{n} warning", "{n} warnings")))
+              articles=articles(saved["articles"]),
+              pages=pages(saved["pages"]), out=_shown(out),
+              unresolved=unresolved(len(saved["unresolved"])),
+              warnings=warnings(len(problems.warnings))))
     if args.command == "bundle":
         return _bundle(args, out)
     if not args.quiet:
@@ -510,7 +508,7 @@ ITEM_WORDS = {"attachment": ("{n} attachment (images are taken from it)",
 def _wordpress_summary(report, args: argparse.Namespace) -> list[str]:  # type: ignore[no-untyped-def]
     """What the WordPress import did, line by line: imported, images, skipped, not imported."""
     lines = ["Imported {posts} and {pages} into {folder}; {aliases}.".format(
-        posts=count(report.posts, "{n} post", "{n} posts"), pages=count(report.pages, "{n} page", "{n} pages"),
+        posts=count(report.posts, "{n} post", "{n} posts"), pages=pages(report.pages),
         folder=_shown(report.folder),
         aliases=count(report.aliases, "{n} old address kept as an alias", "{n} old addresses kept as aliases"))]
     lines.append("Images: {copied} from --uploads, {remote}, {linked}.".format(
@@ -525,12 +523,12 @@ def _wordpress_summary(report, args: argparse.Namespace) -> list[str]:  # type: 
                            "Skipped {n} posts that are not published: {reasons}.", reasons=reasons))
     if report.unread:
         lines.append("Not written, as this akhbar does not read them yet: {keys}.".format(
-            keys=", ".join(f"{key} ({count(n, '{n} article', '{n} articles')})"
+            keys=", ".join(f"{key} ({articles(n)})"
                            for key, n in sorted(report.unread.items()))))
     ignored = dict(report.ignored)
-    pages = ignored.pop("page", 0)
-    if pages:
-        lines.append(count(pages, "Not imported: {n} page (use --pages to import it).",
+    left_out = ignored.pop("page", 0)
+    if left_out:
+        lines.append(count(left_out, "Not imported: {n} page (use --pages to import it).",
                            "Not imported: {n} pages (use --pages to import them)."))
     if ignored or report.comments:
         kinds = ", ".join(count(n, *ITEM_WORDS.get(kind, ("{n} " + kind, "{n} " + kind)))

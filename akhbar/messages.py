@@ -28,3 +28,19 @@ def count_ar(n: int, forms: dict[str, str]) -> str:
     many, other) to phrases with `{n}`; a missing category falls back to `other`."""
     category = _arabic_rule()(n)
     return forms.get(category, forms["other"]).format(n=n)
+
+
+def articles(n: int) -> str:
+    return count(n, "{n} article", "{n} articles")
+
+
+def pages(n: int) -> str:
+    return count(n, "{n} page", "{n} pages")
+
+
+def unresolved(n: int) -> str:
+    return count(n, '{n} unresolved "see also" entry', '{n} unresolved "see also" entries')
+
+
+def warnings(n: int) -> str:
+    return count(n, "{n} warning", "{n} warnings")

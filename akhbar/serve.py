@@ -34,7 +34,7 @@ from urllib.parse import unquote
 
 from . import incremental
 from . import site as pipeline
-from .messages import count, count_ar
+from .messages import articles, count, count_ar, pages, unresolved, warnings
 from .output import OutputError, resolve_out
 from .problems import Level, Problem, Problems, SiteError, shown
 
@@ -45,6 +45,7 @@ SETTLE_SECONDS = 0.1  # a change is built once the files have stopped changing f
 SEARCH_AFTER_SECONDS = 1.0  # the search index is rebuilt once no file has changed for this long
 KEEPALIVE_SECONDS = 15.0
 SHOWN_PROBLEMS = 30  # problems listed in the browser; the terminal has them all
+BUILT = "Built {articles}, {pages} into {out} in {seconds:.1f} s; {unresolved}, {warnings}."
 
 LIVE_TAG = '<script src="/__akhbar/live.js" data-build="{build}" defer></script>'
 
@@ -586,21 +587,20 @@ class Preview:
         if first:
             if not o.quiet:
                 _print_problems(loaded.problems, o.verbose, sys.stderr)
-                self.say("Built {articles}, {pages} into {out} in {seconds:.1f} s; {unresolved}, {warnings}.".format(
-                    articles=count(len(loaded.articles), "{n} article", "{n} articles"),
-                    pages=count(result.pages, "{n} page", "{n} pages"), out=o.out, seconds=seconds,
-                    unresolved=count(len(loaded.unresolved), '{n} unresolved "see also" entry',
-                                     '{n} unresolved "see also" entries'),
-                    warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings")))
+                self.say(BUILT.format(
+                    articles=articles(len(loaded.articles)),
+                    pages=pages(result.pages), out=o.out, seconds=seconds,
+                    unresolved=unresolved(len(loaded.unresolved)),
+                    warnings=warnings(len(loaded.problems.warnings))))
         elif not o.quiet:
-            what = count(result.pages, "{n} page", "{n} pages") if rendered is None else "{r}, {u}".format(
+            what = pages(result.pages) if rendered is None else "{r}, {u}".format(
                 r=count(rendered, "{n} page rendered", "{n} pages rendered"),
                 u=count(result.pages - rendered, "{n} reused", "{n} reused"))
             search = "; search index refreshing…" if stale else (
                 "; search index rebuilt" if getattr(result, "search_indexed", False) else "")
             self.say("{time} rebuilt in {seconds:.1f} s ({what}; {warnings}){search}".format(
                 time=time.strftime('%H:%M:%S'), seconds=seconds, what=what, search=search,
-                warnings=count(len(loaded.problems.warnings), "{n} warning", "{n} warnings")))
+                warnings=warnings(len(loaded.problems.warnings))))
         if (o.out / RESERVED).exists():
             print(f"warning: {o.out / RESERVED} is not served: the preview server keeps /{RESERVED}/ "
                   "for itself (the published site is unaffected)", file=sys.stderr)
