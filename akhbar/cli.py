@@ -521,10 +521,6 @@ def _wordpress_summary(report, args: argparse.Namespace) -> list[str]:  # type: 
                             for why, n in sorted(report.skipped.items()))
         lines.append(count(skipped, "Skipped {n} post that is not published: {reasons}.",
                            "Skipped {n} posts that are not published: {reasons}.", reasons=reasons))
-    if report.unread:
-        lines.append("Not written, as this akhbar does not read them yet: {keys}.".format(
-            keys=", ".join(f"{key} ({articles(n)})"
-                           for key, n in sorted(report.unread.items()))))
     ignored = dict(report.ignored)
     left_out = ignored.pop("page", 0)
     if left_out:

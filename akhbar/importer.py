@@ -180,7 +180,6 @@ class WordPressReport:
     skipped: dict[str, int] = field(default_factory=dict)
     ignored: dict[str, int] = field(default_factory=dict)
     comments: int = 0
-    unread: dict[str, int] = field(default_factory=dict)  # keys left out: this akhbar does not read them yet
 
 
 def import_wordpress(export_path: Path, site: Path, into: str, force: bool, problems: Problems, *,
@@ -199,7 +198,7 @@ def import_wordpress(export_path: Path, site: Path, into: str, force: bool, prob
         raise SiteError(problems)
     planned = wordpress.plan(export, shown, problems, pages=pages, uploads=uploads, language=settings.language)
     report = WordPressReport(dest_dir, skipped=dict(planned.skipped), ignored=dict(planned.ignored),
-                             comments=planned.comments, unread=dict(planned.unread))
+                             comments=planned.comments)
     prefix = (Path("content") / into).as_posix().rstrip("/")
     files: list[tuple[Path, bytes | Path]] = []
     parsed: list[Article] = []

@@ -29,7 +29,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from markdownify import MarkdownConverter
 
 from .arabic import clean_text
-from .content import FRONT_MATTER_KEYS, MAX_SLUG_LENGTH, check_slug
+from .content import MAX_SLUG_LENGTH, check_slug
 from .messages import count
 from .problems import Problems
 
@@ -573,7 +573,6 @@ class Plan:
     ignored: Counter[str] = field(default_factory=Counter)  # other items: pages, attachments, menus…
     comments: int = 0
     images: Images = field(default_factory=lambda: Images(None))
-    unread: Counter[str] = field(default_factory=Counter)  # front-matter keys this akhbar does not read yet
 
 
 def plan(export: Export, shown: str, problems: Problems, *, pages: bool, uploads: Path | None,
@@ -600,9 +599,6 @@ def plan(export: Export, shown: str, problems: Problems, *, pages: bool, uploads
             article.slug = f"{article.slug}-{item.id}"
             article.notes.add(f"the slug is also the {first.kind} on line {first.line}'s; it became {article.slug}")
         slugs[article.slug] = item
-        for key in [k for k in article.front if k not in FRONT_MATTER_KEYS]:
-            result.unread[key] += 1
-            del article.front[key]
         result.articles.append(article)
     for article in result.articles:
         for note in article.notes.messages():

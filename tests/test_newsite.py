@@ -50,7 +50,7 @@ def test_init_writes_a_new_archive_that_builds_with_no_warnings(tmp_path: Path, 
     markdown, scraped = by_path["content/welcome.md"], by_path["content/scraped-article.txt"]
     assert [e.target for e in markdown.see_also] == [scraped]
     assert [e.target for e in scraped.see_also] == [markdown]
-    assert (scraped.place, scraped.source, scraped.date) == ("بيروت", "التحرير", date.today())
+    assert (scraped.place, scraped.source, scraped.date) == ("بيروت", "وكالات", date.today())
     assert "<h2>" in scraped.body_html  # a sub-headline, as the article says
     page = (out / "articles" / "welcome" / "index.html").read_text(encoding="utf-8")
     assert "scraped-article/index.html" in page

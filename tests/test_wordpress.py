@@ -37,10 +37,10 @@ def fake_uploads(export: Path, folder: Path, leave_out: str = "") -> Path:
     """An uploads folder holding a small real image at every uploads path the export names (but `leave_out`)."""
     text = export.read_text(encoding="utf-8")
     tails = set(re.findall(r"wp-content/uploads/(?:sites/\d+/)?([^\"'\s<>\]]+\.(?:jpe?g|png|gif))", text))
-    for tail in tails - {leave_out}:
+    for number, tail in enumerate(sorted(tails - {leave_out})):
         target = folder / tail
         target.parent.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", (32, 24), (90, 60, 30)).save(target)
+        Image.new("RGB", (32, 24), (number * 37 % 256, number * 91 % 256, 30)).save(target)  # own bytes
     return folder
 
 
@@ -189,7 +189,10 @@ def test_arabic_export_keeps_arabic_slugs_categories_and_text(arabic_site: Path,
     assert budget["title"] == "مجلس النواب يقرّ الموازنة بعد جلسة طويلة"  # <em> gone
     assert budget["section"] == "سياسة"  # the primary category, though اقتصاد comes first
     assert budget["tags"] == ["انتخابات", "بيروت", "اقتصاد"]
-    assert budget["date"] == "2024-05-14T10:30:00+03:00"
+    assert budget["date"] == "2024-05-14T10:30:00+03:00" and budget["updated"] == "2024-05-15T08:00:00+03:00"
+    assert budget["author"] == "سامي الخطيب"
+    assert (budget["image"], budget["image_alt"], budget["image_caption"], budget["image_credit"]) == (
+        "uploads/2024/05/parliament.jpg", "قاعة البرلمان", "جلسة البرلمان صباح الثلاثاء", "تصوير: رامي حداد")
     assert budget["summary"] == ("بيروت - أقرّ مجلس النواب اللبناني مساء الثلاثاء موازنة العام الحالي، "
                                  "بعد جلسة استمرت تسع ساعات.")
     assert budget["aliases"] == ["/2024/05/14/مجلس-النواب-يقر-الموازنة/", "/2024/05/14/budget-vote/"]
@@ -197,13 +200,15 @@ def test_arabic_export_keeps_arabic_slugs_categories_and_text(arabic_site: Path,
     assert "**ماذا تتضمن الموازنة؟**  \nزيادة في رواتب القطاع العام  \nوضريبة جديدة على الكماليات." in body
     market, body = front_and_body(wp / "أسعار-الخضار-ترتفع-في-الأسواق.md")
     assert market["summary"] == "الأسعار ارتفعت 20% في أسبوع."
+    assert (market["author"], market["image"]) == ("ليلى منصور", "https://cdn.example-news.net/2024/05/market.jpg")
+    assert "updated" not in market  # modified at the time it was published
     assert "![سوق الخضار](https://cdn.example-news.net/2024/05/market.jpg)\n\n*سوق الخضار في الصباح الباكر*" in body
     assert ("![بائع طماطم](uploads/2024/05/gallery-1.jpg)\n\n*الباعة يفتحون محالّهم عند السادسة*\n\n"
             "![زحام في السوق](uploads/2024/05/gallery-2.jpg)") in body
     assert "[مقابلة مع بائع](https://www.youtube.com/embed/abc123xyz)" in body
     assert "trackView" not in body and '[contact-form-7 id="5" title="راسلونا"]' in body
     old, body = front_and_body(wp / "old-market-photos.md")
-    assert "section" not in old  # "غير مصنف" (uncategorized) is no section
+    assert "section" not in old and "image" not in old  # "غير مصنف" is no section; an http:// image is no lead
     assert "[السوق القديم](http://old.example-news.net/wp-content/uploads/2019/03/old-photo.jpg)" in body
     assert sorted(numbered(said.err)) == sorted([
         "wordpress-ar.xml:183: warning: «أسعار-الخضار-ترتفع-في-الأسواق»: a <script> was removed (code, not text)",
@@ -226,6 +231,9 @@ def test_arabic_export_builds_into_right_to_left_pages(arabic_site: Path, tmp_pa
     page_path = out / "articles" / "مجلس-النواب-يقر-الموازنة" / "index.html"
     assert (out / "2024" / "05" / "14" / "budget-vote" / "index.html").is_file()
     assert not (out / "articles" / "من-نحن").exists()  # pages only with --pages
+    html = page_path.read_text(encoding="utf-8")
+    assert "سامي الخطيب" in html and "تصوير: رامي حداد" in html  # byline and the lead image's credit
+    assert len(list((out / "media").glob("*"))) >= 3  # the copied uploads, published
     page = browser.new_page()
     page.goto(page_path.as_uri())
     assert page.locator("h1").inner_text() == "مجلس النواب يقرّ الموازنة بعد جلسة طويلة"
