@@ -22,7 +22,7 @@ from PIL import ImageFont
 REPO = Path(__file__).resolve().parent.parent
 CARDS = REPO / "akhbar" / "theme" / "fonts-cards"
 NASKH = {400: CARDS / "NotoNaskhArabic-Regular.ttf", 700: CARDS / "NotoNaskhArabic-Bold.ttf"}
-SAMPLE = REPO / "content" / "000_2d05afcdf4556ed0.txt"
+SAMPLE = REPO / "tests" / "data" / "000_2d05afcdf4556ed0.txt"  # the seed article (a long Arabic text)
 SIZE = 1000
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 # (the face's name in site.css, its weight, local() names to try, a file of that font to measure)
