@@ -117,10 +117,12 @@ def same_spelling(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class Rules:
-    """The variant table: reading or stem → group, and phrases (tuples of keys) → group."""
+    """The variant table: reading or stem → group, phrases (tuples of keys) → group, and the
+    spellings of long names found in an archive (a stem → the stem its group is named by)."""
 
     groups: Mapping[str, str] = field(default_factory=dict)
     phrases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    spellings: Mapping[str, str] = field(default_factory=dict)
 
     def group(self, form: str) -> str:
         """The group of a reading: from the table (the reading, one of its stems, or the reading
@@ -131,7 +133,7 @@ class Rules:
                 return self.groups[step]
         if form.endswith("ا") and form[:-1] in self.groups:
             return self.groups[form[:-1]]
-        return steps[-1]
+        return self.spellings.get(steps[-1], steps[-1])
 
     def longest_phrase(self) -> int:
         return max((len(p) for p in self.phrases), default=0)
@@ -141,12 +143,14 @@ class Rules:
         """The table as_json wrote (for tests that read a bundle's table)."""
         phrases = data.get("phrases", [])
         assert isinstance(phrases, list)
-        return cls(dict(data.get("groups", {})), {tuple(p[:-1]): p[-1] for p in phrases})  # type: ignore[call-overload]
+        return cls(dict(data.get("groups", {})), {tuple(p[:-1]): p[-1] for p in phrases},  # type: ignore[call-overload]
+                   dict(data.get("spellings", {})))  # type: ignore[call-overload]
 
     def as_json(self) -> str:
         """The table for the browser (search-normalise.js), sorted so the bytes never change."""
         data = {"groups": dict(sorted(self.groups.items())),
-                "phrases": sorted([*phrase, group] for phrase, group in self.phrases.items())}
+                "phrases": sorted([*phrase, group] for phrase, group in self.phrases.items()),
+                "spellings": dict(sorted(self.spellings.items()))}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
@@ -262,7 +266,8 @@ def _is_compound(pair: tuple[str, str], articles: int, known: Mapping[str, int])
 def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str, str], int] | None = None) -> Rules:
     """`rules` with what the archive shows: spellings of one long name, and compounds written split.
 
-    Two stems of words of at least MIN_SPELLING letters join when one is the other with long vowels added
+    Two stems join when one is the other with long vowels added (the longer word at least
+    MIN_SPELLING letters, the other one fewer at most)
     (or ج for غ); a group's name is its most used spelling. Two words side by side whose joined
     form is also a word of the archive (واتس آب, واتساب) become a phrase of that word's group when,
     in at least COMPOUND_SHARE of the articles using the rarer of the two, they stand together
@@ -277,7 +282,7 @@ def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str,
     named = set(rules.groups.values())
     buckets: dict[str, list[str]] = {}
     for stem in sorted(counts):
-        if longest[stem] >= MIN_SPELLING and _ARABIC.fullmatch(stem) and stem not in named:
+        if longest[stem] >= MIN_SPELLING - 1 and _ARABIC.fullmatch(stem) and stem not in named:
             buckets.setdefault(skeleton(stem), []).append(stem)
     parent: dict[str, str] = {}
 
@@ -289,17 +294,17 @@ def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str,
     for members in buckets.values():
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if same_spelling(a, b):
+                if max(longest[a], longest[b]) >= MIN_SPELLING and same_spelling(a, b):
                     ra, rb = root(a), root(b)
                     if ra != rb:
                         keep, drop = sorted((ra, rb), key=lambda s: (-counts[s], s))
                         parent[drop] = keep
-    extra = {stem: root(stem) for stem in sorted(parent)}
+    spellings = {stem: root(stem) for stem in sorted(parent)}
     phrases = dict(rules.phrases)
     for (first, second), articles in sorted((pairs or {}).items()):
         if _is_compound((first, second), articles, vocabulary.articles):
             phrases.setdefault((first, second), rules.group(first + second))
-    return Rules({**rules.groups, **extra}, phrases)
+    return Rules(rules.groups, phrases, {**rules.spellings, **spellings})
 
 
 def suggestion_words(vocabulary: Vocabulary, limit: int = 60_000) -> list[str]:

@@ -4,7 +4,7 @@
  * agree word for word; tests/test_search_browser.py runs both over the words of a corpus and
  * compares them. A classic script (no modules, no eval): it defines window.akhbarNormalise.
  *
- * The variant table a bundle was indexed with ({groups, phrases}, see akhbar/matching.py) comes
+ * The variant table a bundle was indexed with ({groups, phrases, spellings}, see akhbar/matching.py) comes
  * with the bundle (akhbar-rules.js); terms() without one uses only the rules written here.
  */
 (function (root) {
@@ -30,7 +30,7 @@
     ["ات", ""], ["ات", "ه"], ["ين", ""], ["ون", ""], ["يه", ""], ["يا", ""], ["ي", ""], ["ه", ""],
     ["اء", "ا"], ["ا", ""]];
   var MARK_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي";
-  var EMPTY_RULES = { groups: {}, phrases: [] };
+  var EMPTY_RULES = { groups: {}, phrases: [], spellings: {} };
 
   function foldLetter(ch) {
     var code = ch.charCodeAt(0);
@@ -98,7 +98,9 @@
       if (has(steps[i])) return groups[steps[i]];
     }
     if (form.slice(-1) === "ا" && has(form.slice(0, -1))) return groups[form.slice(0, -1)];
-    return steps[steps.length - 1];
+    var stem = steps[steps.length - 1];
+    var spellings = (rules || EMPTY_RULES).spellings || {};
+    return Object.prototype.hasOwnProperty.call(spellings, stem) ? spellings[stem] : stem;
   }
 
   function keyOf(name, form) {

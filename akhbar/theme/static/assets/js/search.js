@@ -488,33 +488,56 @@
     return rows[a.length][b.length];
   }
 
-  /** The archive's closest spelling of a word no article has, or null. */
+  var CANDIDATES = 5; // spellings tried for one unknown word
+
+  /**
+   * The archive's closest spellings of a word no article has: those within half a letter of the
+   * closest, commonest first (at most CANDIDATES).
+   */
   function closest(word, known) {
     var key = normalise.key(normalise.words(word).join(""));
     var limit = Array.from(key).length <= 4 ? 1 : 2;
-    var best = null;
-    var bestDistance = limit + 0.25;
-    known.forEach(function (entry) {
-      if (bestDistance <= 0.5 || entry.key === key) return;
+    var found = [];
+    known.forEach(function (entry, rank) {
+      if (entry.key === key) return;
       var d = distance(key, entry.key, limit);
-      if (d < bestDistance) { best = entry.word; bestDistance = d; }
+      if (d <= limit) found.push({ word: entry.word, distance: d, rank: rank });
     });
-    return best;
+    if (!found.length) return [];
+    var best = Math.min.apply(null, found.map(function (f) { return f.distance; }));
+    return found.filter(function (f) { return f.distance <= best + 0.5; })
+      .sort(function (a, b) { return a.rank - b.rank; }).slice(0, CANDIDATES)
+      .map(function (f) { return f.word; });
   }
 
-  /** The query with each unknown word replaced by its closest known spelling, or null. */
+  /**
+   * The query with each unknown word spelt as the archive does, or null: of the closest spellings,
+   * the one with which the whole query finds most (ريال مدرد: ريال مدريد, not ريال المدرب).
+   */
   function correct(query, unknown) {
     if (!unknown.length) return Promise.resolve(null);
+    var isUnknown = function (chunk) {
+      var key = normalise.key(normalise.words(chunk).join(""));
+      return unknown.some(function (word) { return normalise.key(normalise.words(word).join("")) === key; });
+    };
     return vocabulary().then(function (known) {
-      var replaced = false;
-      var text = query.trim().split(/\s+/).map(function (chunk) {
-        var key = normalise.key(normalise.words(chunk).join(""));
-        var wrong = unknown.some(function (word) { return normalise.key(normalise.words(word).join("")) === key; });
-        var better = wrong ? closest(chunk, known) : null;
-        if (better) replaced = true;
-        return better || chunk;
-      }).join(" ");
-      return replaced ? text : null;
+      var chunks = query.trim().split(/\s+/);
+      return chunks.reduce(function (chain, chunk, i) {
+        return chain.then(function (current) {
+          var options = isUnknown(chunk) ? closest(chunk, known) : [];
+          if (!options.length) return current;
+          return Promise.all(options.map(function (option) {
+            var text = current.slice(0, i).concat([option], current.slice(i + 1)).join(" ");
+            return open(text, { suggest: false }).then(function (s) { return s.total; });
+          })).then(function (totals) {
+            var best = totals.indexOf(Math.max.apply(null, totals));
+            return current.slice(0, i).concat([options[best]], current.slice(i + 1));
+          });
+        });
+      }, Promise.resolve(chunks)).then(function (corrected) {
+        var text = corrected.join(" ");
+        return text === chunks.join(" ") ? null : text;
+      });
     });
   }
 
@@ -534,6 +557,7 @@
         return counts(list, plans, caches).then(function (found) {
           var unknown = plans[0].filter(function (_, t) { return found[t] === 0; }).map(function (t) { return t.text; });
           if (unknown.length) {
+            if (options.suggest === false) return emptySearch([], unknown, null);
             return correct(query, unknown).then(function (suggestion) {
               return emptySearch(plans[0].map(function (t) { return t.group; }), unknown, suggestion);
             });
