@@ -266,23 +266,26 @@ def _is_compound(pair: tuple[str, str], articles: int, known: Mapping[str, int])
 def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str, str], int] | None = None) -> Rules:
     """`rules` with what the archive shows: spellings of one long name, and compounds written split.
 
-    Two stems join when one is the other with long vowels added (the longer word at least
-    MIN_SPELLING letters, the other one fewer at most)
-    (or ج for غ); a group's name is its most used spelling. Two words side by side whose joined
-    form is also a word of the archive (واتس آب, واتساب) become a phrase of that word's group when,
-    in at least COMPOUND_SHARE of the articles using the rarer of the two, they stand together
-    (`pairs`: each pair with the number of articles where it stands).
+    Two stems join when one is the other with long vowels added (or ج for غ) and the words are
+    long: both stems of five letters or more, one of their words of MIN_SPELLING or more; or stems
+    of four letters whose words all have MIN_SPELLING + 1 or more (تلفزيون, تليفزيون). Shorter
+    words are too often two native words (أمراً, الإمارات). A group's name is its most used stem.
+    Two words side by side whose joined form is also a word of the archive (واتس آب, واتساب)
+    become a phrase of that word's group when, in at least COMPOUND_SHARE of the articles using
+    the rarer of the two, they stand together (`pairs`: each with the articles where it stands).
     """
     counts: Counter[str] = Counter()
     longest: dict[str, int] = {}
+    shortest: dict[str, int] = {}
     for key, n in vocabulary.articles.items():
         stem = rules.group(key)
         counts[stem] += n
         longest[stem] = max(longest.get(stem, 0), len(key))
+        shortest[stem] = min(shortest.get(stem, len(key)), len(key))
     named = set(rules.groups.values())
     buckets: dict[str, list[str]] = {}
     for stem in sorted(counts):
-        if longest[stem] >= MIN_SPELLING - 1 and _ARABIC.fullmatch(stem) and stem not in named:
+        if len(stem) >= MIN_STEM and _ARABIC.fullmatch(stem) and stem not in named:
             buckets.setdefault(skeleton(stem), []).append(stem)
     parent: dict[str, str] = {}
 
@@ -291,10 +294,15 @@ def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str,
             stem = parent[stem]
         return stem
 
+    def long_enough(a: str, b: str) -> bool:
+        if min(len(a), len(b)) >= MIN_SPELLING - 1:
+            return max(longest[a], longest[b]) >= MIN_SPELLING
+        return min(shortest[a], shortest[b]) >= MIN_SPELLING + 1
+
     for members in buckets.values():
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if max(longest[a], longest[b]) >= MIN_SPELLING and same_spelling(a, b):
+                if long_enough(a, b) and same_spelling(a, b):
                     ra, rb = root(a), root(b)
                     if ra != rb:
                         keep, drop = sorted((ra, rb), key=lambda s: (-counts[s], s))
