@@ -492,7 +492,7 @@
 
   /**
    * The archive's closest spellings of a word no article has: those within half a letter of the
-   * closest, commonest first (at most CANDIDATES).
+   * closest, closest and then commonest first (at most CANDIDATES), as {word, distance}.
    */
   function closest(word, known) {
     var key = normalise.key(normalise.words(word).join(""));
@@ -506,13 +506,13 @@
     if (!found.length) return [];
     var best = Math.min.apply(null, found.map(function (f) { return f.distance; }));
     return found.filter(function (f) { return f.distance <= best + 0.5; })
-      .sort(function (a, b) { return a.rank - b.rank; }).slice(0, CANDIDATES)
-      .map(function (f) { return f.word; });
+      .sort(function (a, b) { return a.distance - b.distance || a.rank - b.rank; }).slice(0, CANDIDATES);
   }
 
   /**
-   * The query with each unknown word spelt as the archive does, or null: of the closest spellings,
-   * the one with which the whole query finds most (ريال مدرد: ريال مدريد, not ريال المدرب).
+   * The query with each unknown word spelt as the archive does, or null: the closest spelling
+   * with which the whole query finds something, the one that finds most of those equally close
+   * (كأس العالن: كأس العالم, as كأس العلن finds nothing).
    */
   function correct(query, unknown) {
     if (!unknown.length) return Promise.resolve(null);
@@ -527,11 +527,17 @@
           var options = isUnknown(chunk) ? closest(chunk, known) : [];
           if (!options.length) return current;
           return Promise.all(options.map(function (option) {
-            var text = current.slice(0, i).concat([option], current.slice(i + 1)).join(" ");
+            var text = current.slice(0, i).concat([option.word], current.slice(i + 1)).join(" ");
             return open(text, { suggest: false }).then(function (s) { return s.total; });
           })).then(function (totals) {
-            var best = totals.indexOf(Math.max.apply(null, totals));
-            return current.slice(0, i).concat([options[best]], current.slice(i + 1));
+            var level = options.filter(function (o, k) { return totals[k] > 0; })
+              .reduce(function (low, o) { return Math.min(low, o.distance); }, Infinity);
+            var best = 0;
+            options.forEach(function (o, k) {
+              if (o.distance === level && totals[k] > totals[best]) best = k;
+              if (o.distance === level && totals[best] === 0) best = k;
+            });
+            return current.slice(0, i).concat([options[best].word], current.slice(i + 1));
           });
         });
       }, Promise.resolve(chunks)).then(function (corrected) {
