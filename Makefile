@@ -3,6 +3,7 @@
 #   make test                    system packages + .venv with the test tools + node_modules, then pytest
 #   make test TESTS=tests/test_x.py PYTEST_ARGS='-x -k slug'
 #   make lint                    ruff + mypy on akhbar/
+#   make messages                extract the messages into akhbar/locale/akhbar.pot, update the Arabic catalog
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,10 +13,10 @@ TESTS ?= tests
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv site-venv setup-system site test lint clean distclean
+.PHONY: help venv site-venv setup-system site test lint messages clean distclean
 
 help:
-	@echo "targets: setup-system site-venv venv site test lint clean distclean"
+	@echo "targets: setup-system site-venv venv site test lint messages clean distclean"
 	@echo "  make test [TESTS=tests/...] [PYTEST_ARGS='-x -k name']"
 
 # Debian packages the tests need (chromium, java, xmllint, Noto fonts); no-op when present.
@@ -67,6 +68,12 @@ test: setup-system venv node_modules/.installed
 lint: venv
 	$(VENV)/bin/ruff check akhbar
 	$(VENV)/bin/mypy akhbar
+
+# The message catalogs (pybabel extract + update, akhbar/i18n.py says how messages are marked): new
+# messages arrive in akhbar/locale/ar/LC_MESSAGES/akhbar.po untranslated; tests/test_i18n.py fails until
+# each has its Arabic.
+messages: venv
+	$(PY) scripts/messages.py
 
 # Build output and caches; `distclean` also drops .venv and node_modules.
 clean:

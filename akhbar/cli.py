@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .messages import articles, count, pages, unresolved, warnings
+from .i18n import LANGUAGES, N_, _, from_environment, set_language
+from .messages import Nn_, articles, count, pages, unresolved, warnings
 from .output import Output, OutputError, build_lock, resolve_out
 from .problems import Problem, Problems, SiteError, reason, write_hint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 SHOWN_BY_DEFAULT = 20
 COMMANDS = ("build", "check", "import", "bundle", "serve", "init")
-CHECKED = "OK: {articles} checked, {unresolved}, {warnings}."
+CHECKED = N_("OK: {articles} checked, {unresolved}, {warnings}.")
+LANG_HELP = "language of the messages: ar or en (default: from LC_ALL, LC_MESSAGES or LANG; English unless ar…)"
 
 
 def _parser(default_site: Path) -> argparse.ArgumentParser:
@@ -27,15 +29,20 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
         epilog=f"With no command, builds the site in {default_site} into its public/ folder.",
     )
     parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def site_options(p: argparse.ArgumentParser) -> None:
+        language_option(p)
         p.add_argument("--site", type=Path, default=default_site,
                        help="site folder holding site.yaml and content/ (default: %(default)s)")
         p.add_argument("--base-url", help="absolute address the site is served from; overrides site.yaml")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
         p.add_argument("-v", "--verbose", action="store_true",
                        help=f"list every warning and unresolved entry, not only the first {SHOWN_BY_DEFAULT}")
+
+    def language_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
 
     def build_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--no-search", dest="search", action="store_false", default=None,
@@ -93,6 +100,7 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
                     "and source URL from a CMS export (JSON Lines or CSV) keyed by file name; article "
                     "bodies are copied byte for byte. Or, with --wordpress, turn a WordPress export "
                     "(WXR) into Markdown articles. Everything is checked before anything is written.")
+    language_option(imp)
     imp.add_argument("sources", nargs="*", type=Path, metavar="SRC", help=".txt files or folders of them")
     imp.add_argument("--metadata", type=Path, metavar="FILE",
                      help="a .jsonl or .csv export with one row per article (with SRC)")
@@ -111,6 +119,7 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
         description="Write a new archive into DIR: a commented site.yaml, an example article of each "
                     "form (Markdown and scraped text, linked by \"see also\"), a GitHub Pages workflow, "
                     "a .gitignore and requirements.txt. DIR must be new or empty.")
+    language_option(init)
     init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
     init.add_argument("--title", default=None, help="the archive's name (default: أرشيف الأخبار)")
     init.add_argument("--base-url", default=None,
@@ -128,7 +137,8 @@ def _positive(text: str) -> int:
     except ValueError:
         value = 0
     if not 1 <= value <= MAX_JOBS:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_JOBS}, not {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number from 1 to {most}, not {text}").format(most=MAX_JOBS, text=repr(text)))
     return value
 
 
@@ -139,8 +149,10 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     default_site = default_site or Path.cwd()
     parser = _parser(default_site)
     words = list(sys.argv[1:] if argv is None else argv)
+    set_language(_language(words))
     if words and not words[0].startswith("-") and words[0] not in COMMANDS:
-        parser.error(f"unknown command '{words[0]}' (choose from {', '.join(COMMANDS)})")
+        parser.error(_("unknown command '{command}' (choose from {commands})").format(
+            command=words[0], commands=", ".join(COMMANDS)))
     if not words or (words[0] not in COMMANDS and words[0] not in ("-h", "--help", "--version")):
         words.insert(0, "build")  # no command: build, with whatever options were given
     args = parser.parse_args(words)
@@ -149,12 +161,12 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
     if command == "import":
         if args.wordpress is not None:
             if args.sources or args.metadata:
-                parser.error("import: give either --wordpress EXPORT.xml, or SRC... with --metadata, not both")
+                parser.error(_("import: give either --wordpress EXPORT.xml, or SRC... with --metadata, not both"))
             return _import_wordpress(args)
         if not args.sources or args.metadata is None:
-            parser.error("import: give SRC... with --metadata FILE, or --wordpress EXPORT.xml")
+            parser.error(_("import: give SRC... with --metadata FILE, or --wordpress EXPORT.xml"))
         if args.pages or args.uploads:
-            parser.error("import: --pages and --uploads go with --wordpress")
+            parser.error(_("import: --pages and --uploads go with --wordpress"))
         return _import(args)
     if command == "init":
         return _init(args)
@@ -163,6 +175,19 @@ def main(argv: Sequence[str] | None = None, default_site: Path | None = None) ->
 
         return serve(args)
     return _build(args, write=command in ("build", "bundle"))
+
+
+def _language(words: list[str]) -> str:
+    """--lang (checked again by the parser), else the POSIX locale variables: read before parsing, so
+    that the parser's own errors are in that language too."""
+    for number, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and number + 1 < len(words) and words[number + 1] in LANGUAGES:
+            return words[number + 1]
+        if word.startswith("--lang=") and word[len("--lang="):] in LANGUAGES:
+            return word[len("--lang="):]
+    return from_environment()
 
 
 def _print_problems(problems: Problems, verbose: bool, stream: TextIO) -> None:
@@ -180,8 +205,8 @@ def _print_problems(problems: Problems, verbose: bool, stream: TextIO) -> None:
 
 
 def _more(hidden: int) -> str:
-    return count(hidden, "   … and {n} more (use --verbose to list it)",
-                 "   … and {n} more (use --verbose to list them all)")
+    return "   " + count(hidden, "… and {n} more (use --verbose to list it)",
+                       "… and {n} more (use --verbose to list them all)")
 
 
 def _numbered(items: list[Problem], stream: TextIO) -> None:
@@ -202,7 +227,7 @@ def _progress(label: str, enabled: bool):  # type: ignore[no-untyped-def]
             return
         bar = state.get("bar")
         if bar is None:
-            bar = state["bar"] = tqdm(total=total, desc=label, unit=" art", leave=False)
+            bar = state["bar"] = tqdm(total=total, desc=label, unit=" " + _("art"), leave=False)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -245,11 +270,11 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
         if saved is not None:
             return _unchanged(args, out, saved)
     try:
-        loaded = pipeline.load(root, args.base_url, _progress("reading", show_progress),
+        loaded = pipeline.load(root, args.base_url, _progress(_("reading"), show_progress),
                                search=search, jobs=jobs, cached=not clean)
     except SiteError as exc:
         _print_problems(exc.problems, args.verbose, sys.stderr)
-        print("Nothing was written." if write else "The site has errors.", file=sys.stderr)
+        print(_("Nothing was written.") if write else _("The site has errors."), file=sys.stderr)
         return EXIT_PROBLEMS
     _print_problems(loaded.problems, args.verbose, sys.stderr)
     _print_unresolved(loaded, args.verbose)
@@ -257,13 +282,13 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
         _strict_failed(write)
         return EXIT_PROBLEMS
     if not write:
-        print(CHECKED.format(
+        print(_(CHECKED).format(
             articles=articles(len(loaded.articles)),
             unresolved=unresolved(len(loaded.unresolved)),
             warnings=warnings(len(loaded.problems.warnings))))
         return EXIT_OK
     try:
-        result = pipeline.build(loaded, out, _progress("writing", show_progress), jobs=jobs,
+        result = pipeline.build(loaded, out, _progress(_("writing"), show_progress), jobs=jobs,
                                 incremental_build=not clean, stamp=True)
     except OutputError as exc:
         return _failed(Problems([exc.problem(out)]), args.verbose)
@@ -289,20 +314,20 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
 
 
 def _strict_failed(write: bool) -> None:
-    print("--strict: warnings and unresolved \"see also\" entries count as errors."
-          + (" Nothing was written." if write else ""), file=sys.stderr)
+    print(_("--strict: warnings and unresolved \"see also\" entries count as errors.")
+          + (" " + _("Nothing was written.") if write else ""), file=sys.stderr)
 
 
 def _summary(loaded, result, out: Path) -> str:  # type: ignore[no-untyped-def]
     """The one line a build prints on stdout."""
     from .publishing import pages_size_note
 
-    return "Built {articles}, {pages} ({size:.1f} MB in {files}, {share}) into {out} in {seconds:.1f} s; " \
-        "{unresolved}, {warnings}.".format(
+    return _("Built {articles}, {pages} ({size} MB in {files}, {share}) into {out} in {seconds} s; "
+             "{unresolved}, {warnings}.").format(
             articles=articles(len(loaded.articles)),
             pages=pages(result.pages),
-            size=result.bytes / 1e6, files=count(result.files, "{n} file", "{n} files"),
-            share=pages_size_note(result.bytes), out=_shown(out), seconds=result.seconds,
+            size=f"{result.bytes / 1e6:.1f}", files=count(result.files, "{n} file", "{n} files"),
+            share=pages_size_note(result.bytes), out=_shown(out), seconds=f"{result.seconds:.1f}",
             unresolved=unresolved(len(loaded.unresolved)),
             warnings=warnings(len(loaded.problems.warnings)))
 
@@ -310,19 +335,22 @@ def _summary(loaded, result, out: Path) -> str:  # type: ignore[no-untyped-def]
 def _reuse_note(result) -> str:  # type: ignore[no-untyped-def]
     rendered = count(result.rendered, "Rendered {n} changed page", "Rendered {n} changed pages")
     reused = count(result.reused, "reused {n} unchanged one", "reused {n} unchanged ones")
-    search = "search index rebuilt" if result.search_indexed else "search index unchanged"
-    return f"{rendered}, {reused}; {search}."
+    search = _("search index rebuilt") if result.search_indexed else _("search index unchanged")
+    return _("{rendered}, {reused}; {search}.").format(rendered=rendered, reused=reused, search=search)
 
 
 def _print_where(args: argparse.Namespace, out: Path, index_links: bool) -> None:
     """After a build: where the site is, and how to open it from disk or preview it."""
     serve = _command(args, "serve")
     if index_links:
-        print(f"Open it from disk: {(out / 'index.html').as_uri()}")
-        print(f"Or preview it: {serve}  (then open http://127.0.0.1:8000/)")
+        print(_("Open it from disk: {address}").format(address=(out / "index.html").as_uri()))
+        print(_("Or preview it: {command}  (then open {address})").format(command=serve, address=PREVIEW))
     else:
-        print(f"Preview it: {serve}  (then open http://127.0.0.1:8000/; with index_links: false "
-              "the site is for a web server, not for opening from disk)")
+        print(_("Preview it: {command}  (then open {address}; with index_links: false the site is for a "
+                "web server, not for opening from disk)").format(command=serve, address=PREVIEW))
+
+
+PREVIEW = "http://127.0.0.1:8000/"
 
 
 def _command(args: argparse.Namespace, command: str) -> str:
@@ -343,10 +371,10 @@ def _quoted(text: str) -> str:
 
 
 def _failed(problems: Problems, verbose: bool,
-            outcome: str = "Nothing was written; the previous site is unchanged.") -> int:
+            outcome: str = N_("Nothing was written; the previous site is unchanged.")) -> int:
     """The build stopped while writing (a full disk, a broken template): the previous site stays."""
     _print_problems(problems, verbose, sys.stderr)
-    print(outcome, file=sys.stderr)
+    print(_(outcome), file=sys.stderr)
     return EXIT_PROBLEMS
 
 
@@ -360,8 +388,8 @@ def _unchanged(args: argparse.Namespace, out: Path, saved: dict) -> int:  # type
     if args.strict and (problems.warnings or saved["unresolved"]):
         _strict_failed(False)
         return EXIT_PROBLEMS
-    print("Nothing changed since the last build: {articles}, {pages} in {out} are up to date; "
-          "{unresolved}, {warnings}. (Use --clean to build everything again.)".format(
+    print(_("Nothing changed since the last build: {articles}, {pages} in {out} are up to date; "
+            "{unresolved}, {warnings}. (Use --clean to build everything again.)").format(
               articles=articles(saved["articles"]),
               pages=pages(saved["pages"]), out=_shown(out),
               unresolved=unresolved(len(saved["unresolved"])),
@@ -379,15 +407,15 @@ def _print_published(result, verbose: bool) -> None:  # type: ignore[no-untyped-
     if report is None:
         return
     _print_problems(report.problems, verbose, sys.stderr)
-    print("Share cards: {drawn}, {reused} ({seconds:.1f} s); {feeds}, {sitemaps}, {redirects}.".format(
+    print(_("Share cards: {drawn}, {reused} ({seconds} s); {feeds}, {sitemaps}, {redirects}.").format(
         drawn=count(report.cards_drawn, "{n} drawn", "{n} drawn"),
-        reused=count(report.cards_reused, "{n} reused", "{n} reused"), seconds=report.card_seconds,
+        reused=count(report.cards_reused, "{n} reused", "{n} reused"), seconds=f"{report.card_seconds:.1f}",
         feeds=count(report.feeds, "{n} Atom feed", "{n} Atom feeds"),
         sitemaps=count(report.sitemap_files, "{n} sitemap file", "{n} sitemap files"),
         redirects=count(report.redirects, "{n} redirect page", "{n} redirect pages")), file=sys.stderr)
     images = report.images
     if images.resized + images.cached + images.reused + images.copied:
-        print("Image files: {resized}, {cached}, {copied}, {reused}.".format(
+        print(_("Image files: {resized}, {cached}, {copied}, {reused}.").format(
             resized=count(images.resized, "{n} resized", "{n} resized"),
             cached=count(images.cached, "{n} from the cache", "{n} from the cache"),
             copied=count(images.copied, "{n} copied", "{n} copied"),
@@ -401,15 +429,16 @@ def _bundle(args: argparse.Namespace, out: Path) -> int:
     try:
         made = write_zip(out, target)
     except OutputError as exc:
-        return _failed(Problems([exc.problem(target)]), True, "The zip was not written.")
+        return _failed(Problems([exc.problem(target)]), True, N_("The zip was not written."))
     except OSError as exc:
-        problem = Problem(str(target), 0, f"the zip could not be written: {reason(exc)}", hint=write_hint(exc))
-        return _failed(Problems([problem]), True, "The zip was not written.")
+        problem = Problem(str(target), 0, _("the zip could not be written: {reason}").format(reason=reason(exc)),
+                          hint=write_hint(exc))
+        return _failed(Problems([problem]), True, N_("The zip was not written."))
     except ValueError as exc:
-        print(f"error: the zip could not be written: {exc}", file=sys.stderr)
+        print(_("error: the zip could not be written: {reason}").format(reason=exc), file=sys.stderr)
         return EXIT_PROBLEMS
-    print("Bundled {files} ({size:.1f} MB) into {zip}: unpack it and open {folder}/index.html in a browser.".format(
-        files=count(made.files, "{n} file", "{n} files"), size=made.bytes / 1e6, zip=_shown(target),
+    print(_("Bundled {files} ({size} MB) into {zip}: unpack it and open {folder}/index.html in a browser.").format(
+        files=count(made.files, "{n} file", "{n} files"), size=f"{made.bytes / 1e6:.1f}", zip=_shown(target),
         folder=made.folder))
     return EXIT_OK
 
@@ -442,12 +471,12 @@ def _print_unresolved_lines(items: list[str], verbose: bool) -> None:
 
 
 INIT_FILES = {
-    "site.yaml": "the settings, each explained in a comment",
-    "content/welcome.md": "an article in Markdown, with front matter",
-    "content/scraped-article.txt": "an article as scraped from a news site, with a \"see also\" block",
-    ".github/workflows/pages.yml": "publishes the archive on GitHub Pages (see the comments in it)",
-    ".gitignore": "keeps built sites out of git",
-    "requirements.txt": "which akhbar GitHub installs to build it",
+    "site.yaml": N_("the settings, each explained in a comment"),
+    "content/welcome.md": N_("an article in Markdown, with front matter"),
+    "content/scraped-article.txt": N_("an article as scraped from a news site, with a \"see also\" block"),
+    ".github/workflows/pages.yml": N_("publishes the archive on GitHub Pages (see the comments in it)"),
+    ".gitignore": N_("keeps built sites out of git"),
+    "requirements.txt": N_("which akhbar GitHub installs to build it"),
 }
 
 
@@ -458,21 +487,22 @@ def _init(args: argparse.Namespace) -> int:
     made = create(args.folder, problems, args.title or DEFAULT_TITLE, args.base_url or DEFAULT_BASE_URL)
     if made is None:
         _print_problems(problems, True, sys.stderr)
-        print("Nothing was written.", file=sys.stderr)
+        print(_("Nothing was written."), file=sys.stderr)
         return EXIT_PROBLEMS
     folder = _shown(made.folder.absolute())
-    print(f"Created a new archive in {folder}:")
+    print(_("Created a new archive in {folder}:").format(folder=folder))
     width = max(map(len, made.files))
     for rel in sorted(made.files, key=lambda f: list(INIT_FILES).index(f) if f in INIT_FILES else len(INIT_FILES)):
-        print(f"  {rel:<{width}}  {INIT_FILES.get(rel, '')}".rstrip())
+        said = _(INIT_FILES[rel]) if rel in INIT_FILES else ""
+        print(f"  {rel:<{width}}  {said}".rstrip())
     site = ["--site", _quoted(folder)] if args.prog != "akhbar" else []
     prefix = "" if site else f"cd {_quoted(folder)} && "
-    print(f"Build it: {prefix}{' '.join([args.prog, 'build', *site])}")
-    print(f"Preview it while you edit: {prefix}{' '.join([args.prog, 'serve', *site])}")
+    print(_("Build it: {command}").format(command=prefix + " ".join([args.prog, "build", *site])))
+    print(_("Preview it while you edit: {command}").format(command=prefix + " ".join([args.prog, "serve", *site])))
     if not made.source_known:
-        print(f"Before publishing: requirements.txt asks for {made.requirement}, but this akhbar was "
-              "installed from a copy GitHub cannot reach; put its git address there (see the comment "
-              "in the file).")
+        print(_("Before publishing: requirements.txt asks for {requirement}, but this akhbar was installed from "
+                "a copy GitHub cannot reach; put its git address there (see the comment in the file).").format(
+                    requirement=made.requirement))
     return EXIT_OK
 
 
@@ -485,7 +515,7 @@ def _import_wordpress(args: argparse.Namespace) -> int:
                                   pages=args.pages, uploads=args.uploads)
     except SiteError as exc:
         _print_problems(exc.problems, True, sys.stderr)
-        print("Nothing was imported.", file=sys.stderr)
+        print(_("Nothing was imported."), file=sys.stderr)
         return EXIT_PROBLEMS
     if problems.warnings:
         print(count(len(problems.warnings), "{n} thing to check in the imported articles (each kept as text, "
@@ -497,27 +527,28 @@ def _import_wordpress(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-SKIPPED_WORDS = {"draft": ("{n} draft", "{n} drafts"), "scheduled": ("{n} scheduled", "{n} scheduled"),
-                 "private": ("{n} private", "{n} private"), "trashed": ("{n} trashed", "{n} trashed"),
-                 "password-protected": ("{n} password-protected", "{n} password-protected")}
-ITEM_WORDS = {"attachment": ("{n} attachment (images are taken from it)",
-                             "{n} attachments (images are taken from them)"),
-              "nav_menu_item": ("{n} menu item", "{n} menu items"), "revision": ("{n} revision", "{n} revisions")}
+SKIPPED_WORDS = {"draft": Nn_("{n} draft", "{n} drafts"), "scheduled": Nn_("{n} scheduled", "{n} scheduled"),
+                 "private": Nn_("{n} private", "{n} private"), "trashed": Nn_("{n} trashed", "{n} trashed"),
+                 "password-protected": Nn_("{n} password-protected", "{n} password-protected")}
+ITEM_WORDS = {"attachment": Nn_("{n} attachment (images are taken from it)",
+                                "{n} attachments (images are taken from them)"),
+              "nav_menu_item": Nn_("{n} menu item", "{n} menu items"),
+              "revision": Nn_("{n} revision", "{n} revisions")}
 
 
 def _wordpress_summary(report, args: argparse.Namespace) -> list[str]:  # type: ignore[no-untyped-def]
     """What the WordPress import did, line by line: imported, images, skipped, not imported."""
-    lines = ["Imported {posts} and {pages} into {folder}; {aliases}.".format(
+    lines = [_("Imported {posts} and {pages} into {folder}; {aliases}.").format(
         posts=count(report.posts, "{n} post", "{n} posts"), pages=pages(report.pages),
         folder=_shown(report.folder),
         aliases=count(report.aliases, "{n} old address kept as an alias", "{n} old addresses kept as aliases"))]
-    lines.append("Images: {copied} from --uploads, {remote}, {linked}.".format(
+    lines.append(_("Images: {copied} from --uploads, {remote}, {linked}.").format(
         copied=count(report.copied, "{n} copied", "{n} copied"),
         remote=count(report.remote, "{n} shown from its https:// address", "{n} shown from their https:// address"),
         linked=count(report.linked, "{n} only linked (http://)", "{n} only linked (http://)")))
     skipped = sum(report.skipped.values())
     if skipped:
-        reasons = ", ".join(count(n, *SKIPPED_WORDS.get(why, ("{n} " + why, "{n} " + why)))
+        reasons = _(", ").join(count(n, *SKIPPED_WORDS.get(why, ("{n} " + why, "{n} " + why)))
                             for why, n in sorted(report.skipped.items()))
         lines.append(count(skipped, "Skipped {n} post that is not published: {reasons}.",
                            "Skipped {n} posts that are not published: {reasons}.", reasons=reasons))
@@ -527,10 +558,10 @@ def _wordpress_summary(report, args: argparse.Namespace) -> list[str]:  # type: 
         lines.append(count(left_out, "Not imported: {n} page (use --pages to import it).",
                            "Not imported: {n} pages (use --pages to import them)."))
     if ignored or report.comments:
-        kinds = ", ".join(count(n, *ITEM_WORDS.get(kind, ("{n} " + kind, "{n} " + kind)))
+        kinds = _(", ").join(count(n, *ITEM_WORDS.get(kind, ("{n} " + kind, "{n} " + kind)))
                           for kind, n in sorted(ignored.items()))
-        lines.append("Not articles, not imported: {kinds}{comments}.".format(
-            kinds=kinds or "nothing else",
+        lines.append(_("Not articles, not imported: {kinds}{comments}.").format(
+            kinds=kinds or _("nothing else"),
             comments=count(report.comments, "; {n} comment", "; {n} comments") if report.comments else ""))
     return lines
 
@@ -544,10 +575,11 @@ def _import(args: argparse.Namespace) -> int:
                                   args.force, problems)
     except SiteError as exc:
         _print_problems(exc.problems, True, sys.stderr)
-        print("Nothing was imported.", file=sys.stderr)
+        print(_("Nothing was imported."), file=sys.stderr)
         return EXIT_PROBLEMS
     _print_problems(problems, True, sys.stderr)
-    print(f"Imported {written} articles into {_shown(args.site.resolve() / 'content' / args.into)}.")
+    print(count(written, "Imported {n} article into {folder}.", "Imported {n} articles into {folder}.",
+                folder=_shown(args.site.resolve() / "content" / args.into)))
     return EXIT_OK
 
 

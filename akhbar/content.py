@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from .arabic import CONTROL_CHARS, clean_text, headline_key, latin_digits
 from .datelines import leading_dateline, read_dateline
+from .i18n import _
 from .messages import count
 from .problems import Problems
 from .yamltext import Entry, load_mapping
@@ -183,10 +184,10 @@ def read_text(data: bytes, path: str, problems: Problems) -> str | None:
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
             utf16 = _looks_like_utf16(data)
-            problems.error(path, line, "the file is not text (it contains NUL bytes)",
-                           f"it looks like {utf16} without a byte-order mark; convert it with: "
-                           f"iconv -f {utf16} -t UTF-8" if utf16 else
-                           "remove it from content/ or replace it with the article's text")
+            problems.error(path, line, _("the file is not text (it contains NUL bytes)"),
+                           _("it looks like {encoding} without a byte-order mark; convert it with: "
+                             "iconv -f {encoding} -t UTF-8").format(encoding=utf16) if utf16 else
+                           _("remove it from content/ or replace it with the article's text"))
             return None
         try:
             text = data.decode("utf-8-sig")
@@ -207,7 +208,7 @@ def read_text(data: bytes, path: str, problems: Problems) -> str | None:
                          count(found, "the file contains {n} control character (U+{code}); it was removed",
                                "the file contains {n} control characters (the first is U+{code}); they were removed",
                                code=f"{ord(control.group()):04X}"),
-                         "they are invisible and break feeds; delete them from the file")
+                         _("they are invisible and break feeds; delete them from the file"))
         text = CONTROL_CHARS.sub("", text)
     return unicodedata.normalize("NFC", text)
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from . import sources
 from .content import Article
+from .i18n import language
 from .output import MARKER, store_file
 from .problems import Problems
 
@@ -93,7 +94,7 @@ def input_digest(root: Path, options: dict[str, Any]) -> tuple[str, str]:
     """Everything a build reads, hashed (equal digests give byte-identical sites), and the inputs'
     signature: their names, sizes and times, as input_signature gives them."""
     h = hashlib.blake2b(code_digest(), digest_size=20)
-    h.update(repr(sorted(options.items())).encode())
+    h.update(repr(sorted({**options, "language": language()}.items())).encode())  # the messages it saves
     found, problems = inputs(root)
     for source in found:
         h.update(source.rel.encode("utf-8", "surrogateescape") + b"\0")
@@ -158,7 +159,9 @@ class ParseCache:
 
     @staticmethod
     def key(rel: str, data: bytes) -> bytes:
-        return hashlib.blake2b(rel.encode("utf-8", "surrogateescape") + b"\0" + data, digest_size=20).digest()
+        """The file's name and bytes, and the language its problems were reported in."""
+        return hashlib.blake2b(rel.encode("utf-8", "surrogateescape") + b"\0" + language().encode() + b"\0" + data,
+                               digest_size=20).digest()
 
     def get(self, key: bytes) -> tuple[bytes | None, list[Any]] | None:
         found = self.old.get(key)

@@ -1,33 +1,25 @@
 """Counted phrases: the one place where a message's plural form is chosen.
 
-Every message that counts something says so through `count` (English) or `count_ar` (Arabic),
-with the whole phrase and a named placeholder (`"{n} warning"`, `"{n} warnings"`), never a noun
-glued to a number. Translating the command line later means wrapping `count` in gettext's
-`ngettext`, which takes the same arguments.
+Every message that counts something says so through `count`, with the whole phrase and a named
+placeholder (`"{n} warning"`, `"{n} warnings"`), never a noun glued to a number. `count` is gettext's
+`ngettext` in the current language (akhbar.i18n): English has two forms, Arabic six (CLDR's zero,
+one, two, few, many and other), which the Arabic catalog spells out; a form may leave out `{n}`
+where Arabic says the number in the word ("مقالة واحدة", "مقالتان").
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from .i18n import ngettext
 
 
 def count(n: int, one: str, other: str, **fields: object) -> str:
-    """`one` when n is 1, else `other`, with `{n}` and any other named fields filled in."""
-    return (one if n == 1 else other).format(n=n, **fields)
+    """The phrase for `n` things in the current language, with `{n}` and any other named fields filled in."""
+    return ngettext(one, other, n).format(n=n, **fields)
 
 
-@lru_cache(maxsize=1)
-def _arabic_rule():  # type: ignore[no-untyped-def]
-    from babel import Locale
-
-    return Locale.parse("ar").plural_form
-
-
-def count_ar(n: int, forms: dict[str, str]) -> str:
-    """The Arabic phrase for `n` things: `forms` maps CLDR's categories (zero, one, two, few,
-    many, other) to phrases with `{n}`; a missing category falls back to `other`."""
-    category = _arabic_rule()(n)
-    return forms.get(category, forms["other"]).format(n=n)
+def Nn_(one: str, other: str) -> tuple[str, str]:
+    """Marks a counted phrase's two English forms for the catalog; `count(n, *pair)` translates it."""
+    return one, other
 
 
 def articles(n: int) -> str:

@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .i18n import N_, _
+
 # Characters a terminal would act on or hide: controls, direction overrides, line separators.
 _UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
@@ -16,6 +18,14 @@ _UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060
 class Level(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+    @property
+    def said(self) -> str:
+        """The word printed before a message, in the current language."""
+        return _(LEVEL_WORDS[self.value])
+
+
+LEVEL_WORDS = {"error": N_("error"), "warning": N_("warning")}
 
 
 @dataclass(frozen=True, order=True)
@@ -27,9 +37,11 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        """Render as `path:line: level: message (hint)`, like a compiler."""
+        """Render as `path:line: level: message (hint)`, like a compiler. The location stays as it is in
+        every language, at the start of the line, so editors and grep find it; the rest is translated
+        (the message and hint were made in the current language)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.level.value}: {self.message}"
+        text = f"{where}: {self.level.said}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return shown(text)
@@ -50,8 +62,8 @@ def unicode_forms(here: str, there: str) -> str:
     def codes(text: str) -> str:
         return " ".join(f"U+{ord(ch):04X}" for ch in text)
 
-    return (f"the two names differ only in Unicode form: {codes(here[start:len(here) - end])} here, "
-            f"{codes(there[start:len(there) - end])} there")
+    return _("the two names differ only in Unicode form: {here} here, {there} there").format(
+        here=codes(here[start:len(here) - end]), there=codes(there[start:len(there) - end]))
 
 
 def shown(text: str) -> str:
@@ -109,29 +121,29 @@ def read_hint(exc: OSError) -> str:
     """What an editor can do about a file or folder the build could not read."""
     code = exc.errno
     if code == errno.ELOOP:
-        return "a link leads back to itself; replace it with the folder or file it should name"
+        return _("a link leads back to itself; replace it with the folder or file it should name")
     if code in (errno.EACCES, errno.EPERM):
-        return "check that you may read it"
+        return _("check that you may read it")
     if code == errno.EIO:
-        return "the disk may be failing; check it, or copy the files again"
+        return _("the disk may be failing; check it, or copy the files again")
     if code == errno.ENOENT:
-        return "it was moved or deleted while the build read it; build again"
-    return "check that it exists and that you may read it"
+        return _("it was moved or deleted while the build read it; build again")
+    return _("check that it exists and that you may read it")
 
 
 def write_hint(exc: OSError) -> str:
     """What to do about a folder the build could not write to."""
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return "free some space on that disk, then build again"
+        return _("free some space on that disk, then build again")
     if code == errno.EROFS:
-        return "choose an --out folder on a writable disk"
+        return _("choose an --out folder on a writable disk")
     if code in (errno.EACCES, errno.EPERM):
-        return "check that you may write to that folder"
+        return _("check that you may write to that folder")
     if code == errno.EBUSY:
-        return "is it a mount point, or open in another program? choose a folder inside it as --out"
+        return _("is it a mount point, or open in another program? choose a folder inside it as --out")
     if code == errno.EIO:
-        return "the disk may be failing; check it"
+        return _("the disk may be failing; check it")
     if code in (errno.EMFILE, errno.ENFILE):
-        return "too many files are open; raise the limit (ulimit -n) and build again"
-    return "check the disk that holds it"
+        return _("too many files are open; raise the limit (ulimit -n) and build again")
+    return _("check the disk that holds it")

@@ -18,6 +18,7 @@ from . import aliases, cards, feeds, incremental, media, share, timings
 from .arabic import language_direction
 from .collections import term_key
 from .content import Article
+from .i18n import _
 from .output import Output
 from .problems import Problems
 from .render import Page, Renderer
@@ -64,7 +65,7 @@ def pages_size_note(size: int) -> str:
     """The build's size as a share of GitHub Pages' limit, e.g. '1% of GitHub Pages' 1 GB'."""
     share_of = size / PAGES_LIMIT
     shown = f"{share_of:.0%}" if share_of >= 0.01 else "<1%"
-    return f"{shown} of GitHub Pages' 1 GB"
+    return _("{share} of GitHub Pages' 1 GB").format(share=shown)
 
 
 def sitemap_entry(page: Page, absolute: Any) -> feeds.SitemapEntry | None:
@@ -278,8 +279,8 @@ class Publisher:
                 stats.reused += 1  # the same card is in the previous site: linked
             else:
                 todo.append((target, text, key))
-        drawn = cards.render_cards([text for _, text, _ in todo], self.fonts, self.cache, stats)
-        for (target, _, key), data in zip(todo, drawn, strict=True):
+        drawn = cards.render_cards([text for _target, text, _key in todo], self.fonts, self.cache, stats)
+        for (target, _text, key), data in zip(todo, drawn, strict=True):
             info = output.write(target, data).stat()
             if state is not None:
                 state.pages[target] = incremental.PageRecord(key, info.st_size, info.st_mtime_ns)

@@ -15,6 +15,7 @@ import ipaddress
 import json
 import os
 import queue
+import re
 import secrets
 import shutil
 import signal
@@ -34,7 +35,8 @@ from urllib.parse import unquote
 
 from . import incremental
 from . import site as pipeline
-from .messages import articles, count, count_ar, pages, unresolved, warnings
+from .i18n import N_, _, is_arabic
+from .messages import articles, count, pages, unresolved, warnings
 from .output import OutputError, resolve_out
 from .problems import Level, Problem, Problems, SiteError, shown
 
@@ -45,7 +47,7 @@ SETTLE_SECONDS = 0.1  # a change is built once the files have stopped changing f
 SEARCH_AFTER_SECONDS = 1.0  # the search index is rebuilt once no file has changed for this long
 KEEPALIVE_SECONDS = 15.0
 SHOWN_PROBLEMS = 30  # problems listed in the browser; the terminal has them all
-BUILT = "Built {articles}, {pages} into {out} in {seconds:.1f} s; {unresolved}, {warnings}."
+BUILT = N_("Built {articles}, {pages} into {out} in {seconds} s; {unresolved}, {warnings}.")
 
 LIVE_TAG = '<script src="/__akhbar/live.js" data-build="{build}" defer></script>'
 
@@ -103,8 +105,9 @@ LIVE_JS = r"""/* akhbar preview (build.py serve): reload the page after every re
     hide();
     box = document.createElement("div");
     box.id = "akhbar-build-errors";
-    box.dir = "rtl";
-    box.lang = "ar";
+    // In the language of the messages (build.py serve --lang, or the locale): Arabic right to left.
+    box.dir = error.dir || "rtl";
+    box.lang = error.lang || "ar";
     box.setAttribute("role", "alert");
     Object.assign(box.style, {
       position: "fixed", top: "0", left: "0", right: "0", zIndex: "2147483647", maxHeight: "75vh",
@@ -112,25 +115,23 @@ LIVE_JS = r"""/* akhbar preview (build.py serve): reload the page after every re
       color: "#4a0000", borderBottom: "4px solid #b00020", boxShadow: "0 4px 16px rgba(0,0,0,.25)",
       font: "16px/1.6 system-ui, sans-serif", textAlign: "start"
     });
-    var close = add(box, "button", "إغلاق ×", {cssFloat: "inline-end", font: "inherit", cursor: "pointer",
-                                             marginInlineStart: "1rem"});
+    var close = add(box, "button", error.close || "×", {cssFloat: "inline-end", font: "inherit", cursor: "pointer",
+                                                       marginInlineStart: "1rem"});
     close.type = "button";
     close.addEventListener("click", hide);
-    add(box, "strong", error.title || "تعذّر بناء الموقع", {display: "block", fontSize: "1.2em"});
-    add(box, "p", "تعرض الصفحة آخر نسخة سليمة من الموقع. أصلح ما يلي واحفظ الملف، فتُحدَّث الصفحة وحدها.",
-        {margin: ".25rem 0"});
-    // The problems are English messages (path:line: …): a block of their own, left to right, whose
-    // item numbers sit inside the box (an LTR item in an RTL list puts its number past the edge).
-    var english = add(box, "div", "", {marginTop: ".5rem"});
-    english.dir = "ltr";
-    english.lang = "en";
-    if (error.title_en) add(english, "p", error.title_en, {margin: "0", fontWeight: "bold"});
-    var list = add(english, "ol", "", {margin: ".25rem 0 0", paddingInlineStart: "2.5em"});
-    (error.problems || []).forEach(function (text) {
-      add(list, "li", text, {font: "14px/1.5 ui-monospace, monospace", whiteSpace: "pre-wrap",
-                             overflowWrap: "anywhere", margin: ".25rem 0"});
+    add(box, "strong", error.title, {display: "block", fontSize: "1.2em"});
+    if (error.note) add(box, "p", error.note, {margin: ".25rem 0"});
+    // Each problem is `path:line: …`: the location in an isolated left-to-right run of its own (a path
+    // may hold Arabic and Latin), the message after it in the box's direction; numbers inside the box.
+    var list = add(box, "ol", "", {margin: ".5rem 0 0", paddingInlineStart: "2.5em"});
+    var where = error.where || [];
+    (error.problems || []).forEach(function (text, i) {
+      var item = add(list, "li", "", {font: "14px/1.5 ui-monospace, monospace", whiteSpace: "pre-wrap",
+                                      overflowWrap: "anywhere", margin: ".25rem 0"});
+      var at = where[i] && text.indexOf(where[i]) === 0 ? where[i].length : 0;
+      if (at) add(item, "span", text.slice(0, at)).dir = "ltr";
+      item.appendChild(document.createTextNode(text.slice(at)));
     });
-    if (error.more_en) add(english, "p", error.more_en, {margin: ".5rem 0 0"});
     if (error.more) add(box, "p", error.more, {margin: ".5rem 0 0"});
     (document.body || document.documentElement).appendChild(box);
   }
@@ -570,10 +571,10 @@ class Preview:
         except OutputError as exc:
             if first:
                 raise
-            self._crashed(exc.problem(o.out).format(), "the output folder could not be written", first)
+            self._crashed(exc.problem(o.out).format(), _("the output folder could not be written"), first)
             return None
         except Exception as exc:  # a broken template, a failing tool or a bug must not stop the server
-            self._crashed(_described(exc, o.root), "the build stopped with an unexpected error", first)
+            self._crashed(_described(exc, o.root), _("the build stopped with an unexpected error"), first)
             return None
         self._succeeded(loaded, result, time.perf_counter() - started, first, search_step)
         return result
@@ -587,23 +588,23 @@ class Preview:
         if first:
             if not o.quiet:
                 _print_problems(loaded.problems, o.verbose, sys.stderr)
-                self.say(BUILT.format(
+                self.say(_(BUILT).format(
                     articles=articles(len(loaded.articles)),
-                    pages=pages(result.pages), out=o.out, seconds=seconds,
+                    pages=pages(result.pages), out=o.out, seconds=f"{seconds:.1f}",
                     unresolved=unresolved(len(loaded.unresolved)),
                     warnings=warnings(len(loaded.problems.warnings))))
         elif not o.quiet:
-            what = pages(result.pages) if rendered is None else "{r}, {u}".format(
-                r=count(rendered, "{n} page rendered", "{n} pages rendered"),
-                u=count(result.pages - rendered, "{n} reused", "{n} reused"))
-            search = "; search index refreshing…" if stale else (
-                "; search index rebuilt" if getattr(result, "search_indexed", False) else "")
-            self.say("{time} rebuilt in {seconds:.1f} s ({what}; {warnings}){search}".format(
-                time=time.strftime('%H:%M:%S'), seconds=seconds, what=what, search=search,
+            what = pages(result.pages) if rendered is None else _("{rendered}, {reused}").format(
+                rendered=count(rendered, "{n} page rendered", "{n} pages rendered"),
+                reused=count(result.pages - rendered, "{n} reused", "{n} reused"))
+            search = _("; search index refreshing…") if stale else (
+                _("; search index rebuilt") if getattr(result, "search_indexed", False) else "")
+            self.say(_("{time} rebuilt in {seconds} s ({what}; {warnings}){search}").format(
+                time=time.strftime('%H:%M:%S'), seconds=f"{seconds:.1f}", what=what, search=search,
                 warnings=warnings(len(loaded.problems.warnings))))
         if (o.out / RESERVED).exists():
-            print(f"warning: {o.out / RESERVED} is not served: the preview server keeps /{RESERVED}/ "
-                  "for itself (the published site is unaffected)", file=sys.stderr)
+            print(_("warning: {path} is not served: the preview server keeps /{reserved}/ for itself (the "
+                    "published site is unaffected)").format(path=o.out / RESERVED, reserved=RESERVED), file=sys.stderr)
         self.hub.base_url = loaded.settings.base_url
         if search_step and rendered == 0:
             self.hub.searched()
@@ -614,15 +615,15 @@ class Preview:
         from .cli import _print_problems
 
         _print_problems(problems, True, sys.stderr)
-        print("The site has errors; " + ("fix them and save: the site is built on the next change."
-                                         if first else "still serving the last good build."), file=sys.stderr)
+        print(_("The site has errors; fix them and save: the site is built on the next change.") if first
+              else _("The site has errors; still serving the last good build."), file=sys.stderr)
         self.hub.failed(overlay(sorted(problems.errors)))
 
     def _crashed(self, message: str, title: str, first: bool) -> None:
-        print(message + ("\nThe site is built on the next change." if first
-                         else "\nStill serving the last good build."), file=sys.stderr)
-        self.hub.failed({"title": "تعذّر بناء الموقع", "title_en": f"The site could not be built: {title}",
-                         "problems": [message]})
+        print(message + "\n" + (_("The site is built on the next change.") if first
+                                else _("Still serving the last good build.")), file=sys.stderr)
+        self.hub.failed({**_frame(), "title": _("The site could not be built: {why}").format(why=title),
+                         "problems": [message], "where": [_location(message)]})
 
     def watch(self) -> None:
         """Poll the site's files for ever; rebuild after each change, then refresh the search index."""
@@ -653,25 +654,34 @@ class Preview:
         return now
 
 
-ERRORS_AR = {"zero": "لا أخطاء", "one": "خطأ واحد", "two": "خطآن", "few": "{n} أخطاء", "many": "{n} خطأً",
-             "other": "{n} خطأ"}
-MORE_AR = {"one": "… وخطأ آخر تجده في الطرفية", "two": "… وخطآن آخران تجدهما في الطرفية",
-           "few": "… و{n} أخطاء أخرى تجدها في الطرفية", "many": "… و{n} خطأً آخر تجدها في الطرفية",
-           "other": "… و{n} خطأ آخر تجدها في الطرفية"}
+def _frame() -> dict[str, str]:
+    """The overlay's language, direction and fixed words, in the language of the messages."""
+    return {"lang": "ar" if is_arabic() else "en", "dir": "rtl" if is_arabic() else "ltr",
+            "close": _("Close ×"),
+            "note": _("The page shows the last good build of the site. Fix what follows and save the file: "
+                      "the page reloads by itself.")}
+
+
+def _location(line: str) -> str:
+    """The `path:line` a problem line starts with ('' when it names none)."""
+    match = re.match(r"(.+?:\d+):", line)
+    return match.group(1) if match else ""
 
 
 def overlay(errors: list[Problem]) -> dict[str, Any]:
-    """What the pages show over themselves when a build fails: titles in Arabic and English, the
-    first SHOWN_PROBLEMS problems, and how many more the terminal has."""
+    """What the pages show over themselves when a build fails, in the language of the messages: a
+    title that counts the errors, the first SHOWN_PROBLEMS problems (with where each one's location
+    ends, for a left-to-right run of its own), and how many more the terminal has."""
     hidden = max(0, len(errors) - SHOWN_PROBLEMS)
+    listed = errors[:SHOWN_PROBLEMS]
     shown: dict[str, Any] = {
-        "title": "تعذّر بناء الموقع: " + count_ar(len(errors), ERRORS_AR),
-        "title_en": count(len(errors), "The site could not be built: {n} error",
-                          "The site could not be built: {n} errors"),
-        "problems": [p.format() for p in errors[:SHOWN_PROBLEMS]]}
+        **_frame(),
+        "title": count(len(errors), "The site could not be built: {n} error",
+                       "The site could not be built: {n} errors"),
+        "problems": [p.format() for p in listed],
+        "where": [f"{p.path}:{p.line}" if p.line else "" for p in listed]}
     if hidden:
-        shown["more"] = count_ar(hidden, MORE_AR)
-        shown["more_en"] = count(hidden, "… and {n} more in the terminal", "… and {n} more in the terminal")
+        shown["more"] = count(hidden, "… and {n} more in the terminal", "… and {n} more in the terminal")
     return shown
 
 
@@ -685,7 +695,7 @@ def _described(exc: Exception, root: Path) -> str:
             filename = Path(filename).resolve().relative_to(root).as_posix()
         except ValueError:
             pass
-        return f"{filename}:{line}: error: {message} ({type(exc).__name__})"
+        return f"{filename}:{line}: {Level.ERROR.said}: {message} ({type(exc).__name__})"
     traceback.print_exc(file=sys.stderr)
     return f"{type(exc).__name__}: {message}"
 
@@ -722,20 +732,22 @@ def main(args: argparse.Namespace) -> int:
         print(text, flush=True)
 
     if not 0 <= args.port <= 65535:
-        print(f"error: --port must be a number from 0 to 65535, not {args.port}", file=sys.stderr)
+        print(_("error: --port must be a number from 0 to 65535, not {port}").format(port=args.port), file=sys.stderr)
         return 2
     if not (root / "site.yaml").is_file():
-        print(f"error: {root} holds no site.yaml; choose the site folder with --site", file=sys.stderr)
+        print(_("error: {folder} holds no site.yaml; choose the site folder with --site").format(folder=root),
+              file=sys.stderr)
         return 1
     try:
         server = PreviewServer((args.host, args.port), out, hub, args.verbose)
     except OSError as exc:
         where = f"{args.host}:{args.port}"
         if exc.errno == errno.EADDRINUSE:
-            print(f"error: port {args.port} on {args.host} is already in use (stop what uses it, or choose "
-                  "another port with --port; --port 0 picks a free one)", file=sys.stderr)
+            print(_("error: port {port} on {host} is already in use (stop what uses it, or choose another port "
+                    "with --port; --port 0 picks a free one)").format(port=args.port, host=args.host), file=sys.stderr)
         else:
-            print(f"error: cannot serve on {where}: {exc.strerror or exc}", file=sys.stderr)
+            print(_("error: cannot serve on {where}: {reason}").format(where=where, reason=exc.strerror or exc),
+                  file=sys.stderr)
         return 1
     on_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _stopper(os.getpid())) if on_main else None
@@ -751,13 +763,14 @@ def main(args: argparse.Namespace) -> int:
         thread.start()
         url = url_of(args.host, server.server_port)
         if not _loopback(args.host):
-            print(f"warning: serving on {args.host}, not only to this computer; the preview server is "
-                  "meant for 127.0.0.1", file=sys.stderr)
-        say(f"Serving {out} at {url} (watching site.yaml, content/, templates/ and static/; Ctrl-C to stop)")
+            print(_("warning: serving on {host}, not only to this computer; the preview server is meant for "
+                    "127.0.0.1").format(host=args.host), file=sys.stderr)
+        say(_("Serving {out} at {url} (watching site.yaml, content/, templates/ and static/; Ctrl-C to stop)").format(
+            out=out, url=url))
         preview.watch()
     except KeyboardInterrupt:
         if not args.quiet:
-            say("Stopped.")
+            say(_("Stopped."))
         return 0
     finally:
         if on_main:

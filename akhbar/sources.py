@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import ARTICLE_SUFFIXES
+from .i18n import _
 from .problems import Problems, read_hint, reason
 
 CONTENT, TEMPLATES, STATIC = "content", "templates", "static"
@@ -168,13 +169,14 @@ def read_templates(sources: list[Source], problems: Problems) -> dict[str, tuple
         try:
             data = source.path.read_bytes()
         except OSError as exc:
-            problems.error(source.rel, 1, f"the file could not be read: {reason(exc)}", read_hint(exc))
+            problems.error(source.rel, 1, _("the file could not be read: {reason}").format(reason=reason(exc)),
+                           read_hint(exc))
             continue
         try:
             text = data.decode("utf-8")  # as Jinja's own file loader reads it
         except UnicodeDecodeError as exc:
-            problems.error(source.rel, data[: exc.start].count(b"\n") + 1, "the template is not valid UTF-8",
-                           "save it as UTF-8 text")
+            line = data[: exc.start].count(b"\n") + 1
+            problems.error(source.rel, line, _("the template is not valid UTF-8"), _("save it as UTF-8 text"))
             continue
         found[source.rel.split("/", 1)[1]] = (text, str(source.path))
     return found

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from akhbar import site as pipeline
+from akhbar.i18n import set_language
 from tests import tools
 from tests.tools import REPO_ROOT, require_shared
 
@@ -33,6 +34,27 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english_locale() -> Iterator[None]:
+    """The tests read akhbar's English messages: a developer's Arabic locale must not change them
+    (tests of the Arabic messages ask for them with --lang ar or their own LANG)."""
+    saved = {name: os.environ.pop(name, None) for name in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    os.environ["LANG"] = "C.UTF-8"
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """A test that ran the command line with --lang ar leaves the next one in English."""
+    yield
+    set_language("en")
 
 
 @pytest.fixture

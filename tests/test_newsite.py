@@ -189,6 +189,9 @@ def test_the_wheel_installed_in_a_new_environment_inits_builds_and_opens(install
     index = tmp_path / "news" / "public" / "index.html"
     assert opened == f"Open it from disk: {index.as_uri()}"
     assert served.startswith("Or preview it: akhbar serve")
+    # the Arabic catalog ships in the wheel
+    checked = akhbar_run("check", "--lang", "ar", cwd=tmp_path / "news")
+    assert checked.stdout.startswith("سليم: فُحص مقالتان؛ "), checked
 
     page = browser.new_page()
     errors: list[str] = []

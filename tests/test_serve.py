@@ -557,7 +557,7 @@ def test_an_open_page_shows_a_saved_edit_and_build_errors_by_itself(browser: Any
                                                                     tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    with serving(site, tmp_path / "cache") as server:
+    with serving(site, tmp_path / "cache", "--lang", "ar") as server:
         context = browser.new_context(locale="ar")
         try:
             page = context.new_page()
@@ -578,16 +578,22 @@ def test_an_open_page_shows_a_saved_edit_and_build_errors_by_itself(browser: Any
             edit(site / "content" / "first.md", BROKEN)
             overlay = page.locator("#akhbar-build-errors")
             expect(overlay).to_be_visible(timeout=10_000)
-            expect(overlay).to_contain_text("content/first.md:2: error: the front matter is not valid YAML")
+            # served with --lang ar: the overlay is Arabic, right to left, counted in Arabic
+            expect(overlay).to_contain_text("content/first.md:2: خطأ: ")
             assert overlay.evaluate("e => getComputedStyle(e).direction") == "rtl"
+            assert overlay.evaluate("e => e.lang") == "ar"
             assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
             expect(overlay).to_contain_text("تعذّر بناء الموقع: خطأ واحد")
-            expect(overlay).to_contain_text("The site could not be built: 1 error")
-            assert "(s)" not in overlay.inner_text()
-            # the English problems read left to right, and their numbers are inside the box, not cut off
+            expect(overlay).to_contain_text("تعرض الصفحة آخر نسخة سليمة من الموقع")
+            assert "(s)" not in overlay.inner_text() and "error" not in overlay.inner_text()
+            # the location is a left-to-right run of its own at the start of the item, whose number is
+            # inside the box, not cut off
             item = overlay.locator("li").first
-            assert item.evaluate("e => getComputedStyle(e).direction") == "ltr"
-            assert item.evaluate("e => e.getBoundingClientRect().left - e.closest('ol').getBoundingClientRect().left") >= 20
+            assert item.evaluate("e => getComputedStyle(e).direction") == "rtl"
+            where = item.locator("span").first
+            assert where.inner_text() == "content/first.md:2"
+            assert where.evaluate("e => getComputedStyle(e).direction") == "ltr"
+            assert item.evaluate("e => e.closest('ol').getBoundingClientRect().right - e.getBoundingClientRect().right") >= 20
             assert overlay.evaluate("e => e.scrollWidth <= e.clientWidth")
             expect(page.locator("h1")).to_have_text("عنوان ظهر وحده")  # the last good page stays
 
