@@ -61,6 +61,13 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true",
                        help="no progress bar, and no lines on how to open the site after the summary")
     build_options(build)
+    sharded = build.add_mutually_exclusive_group()
+    sharded.add_argument("--shard", metavar="NAME",
+                         help="with shards: in site.yaml, build only this shard into --out (the whole archive is "
+                              "read and checked; links to other shards' articles go to their base_url)")
+    sharded.add_argument("--all-shards", action="store_true",
+                         help="with shards: in site.yaml, build every shard, each into its own folder of --out "
+                              "(--out/NAME/), the same files as building each with --shard")
 
     bundle = commands.add_parser(
         "bundle", help="build the site, then zip it for reading offline",
@@ -242,6 +249,12 @@ def _build(args: argparse.Namespace, write: bool) -> int:
     out = resolve_out(getattr(args, "out", None) or args.site.resolve() / "public")
     if not write:
         return _run(args, out, write)
+    if (getattr(args, "shard", None) or getattr(args, "all_shards", False)) and args.base_url:
+        print("error: --base-url cannot be given with --shard or --all-shards: each shard's base_url is "
+              "in site.yaml's shards:", file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "all_shards", False):
+        return _run(args, out, write)  # each shard's folder is checked and locked as it is built
     try:
         Output(out, args.site.resolve()).check()  # a wrong --out (or --zip) is refused before anything is read
         if args.command == "bundle":
@@ -265,8 +278,9 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
     search, jobs, clean = getattr(args, "search", None), getattr(args, "jobs", None), getattr(args, "clean", False)
     digest = signature = ""
     if write:
-        digest, signature = incremental.input_digest(root, {"base_url": args.base_url, "search": search})
-        saved = None if clean else incremental.unchanged(root, out, digest)
+        digest, signature = incremental.input_digest(root, {"base_url": args.base_url, "search": search,
+                                                            "shard": getattr(args, "shard", None)})
+        saved = None if clean or getattr(args, "all_shards", False) else incremental.unchanged(root, out, digest)
         if saved is not None:
             return _unchanged(args, out, saved)
     try:
@@ -287,6 +301,10 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
             unresolved=unresolved(len(loaded.unresolved)),
             warnings=warnings(len(loaded.problems.warnings))))
         return EXIT_OK
+    shard, every = getattr(args, "shard", None), getattr(args, "all_shards", False)
+    if shard or every:
+        return _build_shards(args, loaded, out, [shard] if shard else [s.name for s in loaded.settings.shards],
+                             digest, signature)
     try:
         result = pipeline.build(loaded, out, _progress(_("writing"), show_progress), jobs=jobs,
                                 incremental_build=not clean, stamp=True)
@@ -296,6 +314,9 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
         return _failed(exc.problems, args.verbose)
     _print_published(result, args.verbose)
     print(_summary(loaded, result, out))
+    if loaded.settings.shards:
+        print("site.yaml has shards: this built the whole archive as one site (to preview or bundle it); "
+              "publish each shard with --shard NAME, or all with --all-shards.", file=sys.stderr)
     if result.reused:
         print(_reuse_note(result), file=sys.stderr)
     if getattr(args, "timings", False):
@@ -311,6 +332,54 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
     if not args.quiet:
         _print_where(args, out, loaded.settings.index_links)
     return EXIT_OK
+
+
+def _build_shards(args: argparse.Namespace, loaded, out: Path, names: list[str],  # type: ignore[no-untyped-def]
+                  digest: str, signature: str) -> int:
+    """`build --shard NAME` into --out, or `build --all-shards`: each shard into --out/NAME/."""
+    from . import incremental
+    from . import site as pipeline
+
+    if not names:
+        return _failed(Problems([pipeline.shard_problem(loaded, "")]), args.verbose,  # type: ignore[list-item]
+                       "Nothing was written.")
+    for name in names:
+        problem = pipeline.shard_problem(loaded, name)
+        if problem is not None:
+            return _failed(Problems([problem]), args.verbose, "Nothing was written.")
+    every = getattr(args, "all_shards", False)
+    root = args.site.resolve()
+    for name in names:
+        target = resolve_out(out / name) if every else out
+        try:
+            part = pipeline.for_shard(loaded, name)
+            if every:
+                Output(target, root).check()
+            with build_lock(target, lambda message: print(message, file=sys.stderr, flush=True)) \
+                    if every else _no_lock():
+                result = pipeline.build(part, target, _progress("writing", not args.quiet), jobs=args.jobs,
+                                        incremental_build=not args.clean, stamp=True)
+        except OutputError as exc:
+            return _failed(Problems([exc.problem(target)]), args.verbose)
+        except SiteError as exc:
+            return _failed(exc.problems, args.verbose)
+        _print_published(result, args.verbose)
+        print(f"Shard {name}: " + _summary(part, result, target))
+        if result.reused:
+            print(_reuse_note(result), file=sys.stderr)
+    if not every and incremental.input_signature(root) == signature:
+        incremental.remember(root, out, digest, {
+            "problems": loaded.problems, "unresolved": [u.format() for u in loaded.unresolved],
+            "published": result.published.problems if result.published else None,
+            "articles": len(part.articles), "pages": result.pages,
+            "index_links": loaded.settings.index_links}, result.stamp)
+    return EXIT_OK
+
+
+def _no_lock():  # type: ignore[no-untyped-def]
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def _strict_failed(write: bool) -> None:

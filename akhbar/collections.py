@@ -334,13 +334,17 @@ def date_pages(settings: Settings, ordered: list[Article]) -> Iterator[Page]:
                                 settings.page_size, crumbs, extra)
 
 
-def archive_index(settings: Settings, ordered: list[Article]) -> Page:
-    """The archive's front page: every year with its months and counts."""
+def archive_index(settings: Settings, ordered: list[Article], elsewhere: dict[str, str] | None = None) -> Page:
+    """The archive's front page: every year with its months and counts.
+
+    In a sharded archive `ordered` is the whole archive and `elsewhere` maps the pages of the years
+    and months this shard does not hold to the base_url of the shard that does (the links follow it).
+    """
     label = DateLabels(settings)
     months = _periods(_group(ordered, 2), label)
     years = [(y, [m for m in months if m.parts[:1] == y.parts]) for y in reversed(_periods(_group(ordered, 1), label))]
     undated = sum(1 for a in ordered if not a.date)
-    data = {"years": years, "undated": undated, "total": len(ordered)}
+    data = {"years": years, "undated": undated, "total": len(ordered), "elsewhere": elsewhere or {}}
     return Page("archive/index.html", "archive.html", "الأرشيف", data, [HOME])
 
 
@@ -370,14 +374,16 @@ def taxonomy_pages(settings: Settings, nav: Navigation) -> Iterator[Page]:
                                 settings.page_size, crumbs, extra)
 
 
-def listing_pages(settings: Settings, nav: Navigation) -> Iterator[Page]:
-    """Home, the archive by date, every article paginated, undated articles and the taxonomies."""
+def listing_pages(settings: Settings, nav: Navigation, archive: Page | None = None) -> Iterator[Page]:
+    """Home, the archive by date, every article paginated, undated articles and the taxonomies.
+
+    `archive`: the archive index to use (a shard's lists the whole archive's years)."""
     ordered = nav.ordered
     sections = nav.terms["section"]
     desks = [(term, [Headline.of(a) for a in term.articles[:TERM_LATEST]]) for term in sections]
     yield Page("index.html", "home.html", settings.title,
                {"articles": ordered[: settings.home_size], "total": len(ordered), "sections": desks}, [])
-    yield archive_index(settings, ordered)
+    yield archive or archive_index(settings, ordered)
     yield from paginate("archive/all", "كل المقالات", ordered, settings.page_size, [HOME, ARCHIVE])
     yield from date_pages(settings, ordered)
     undated = [a for a in ordered if not a.date]

@@ -7,6 +7,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +19,15 @@ from .yamltext import Entry, load_mapping
 CONFIG_NAME = "site.yaml"
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One of the sites an archive too large for one site is split into, by date (site.yaml shards:)."""
+
+    name: str
+    base_url: str
+    until: date | None = None  # the last date it holds (inclusive); None: the newest shard, undated too
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,8 @@ class Settings:
     cards: bool = True
     minify: bool = False
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    shards: tuple[Shard, ...] = ()  # oldest first; empty: the archive is one site
+    shard: str = ""  # the shard being built (its base_url is base_url); "" for an archive of one site
 
     def label(self, kind: str, value: str) -> str:
         """The display name chosen in `labels` for a raw section, source, place or tag."""
@@ -63,7 +75,7 @@ _INT_KEYS = {"home_size": (1, 1000), "page_size": (1, 1000), "feed_size": (1, 10
 _BOOL_KEYS = ("index_links", "hijri", "cards", "minify")
 _LABEL_KINDS = ("section", "source", "place", "tags")
 _PERMALINK_FIELDS = ("{slug}", "{year}", "{month}", "{day}", "{section}")
-KNOWN_KEYS = tuple(f.name for f in fields(Settings) if f.name != "search_synonyms")
+KNOWN_KEYS = tuple(f.name for f in fields(Settings) if f.name not in ("search_synonyms", "shard"))
 _SEARCH_KEYS = ("synonyms",)
 
 
@@ -99,6 +111,12 @@ def load_settings(site_dir: Path, problems: Problems, base_url: str | None = Non
     if len(problems.errors) > before:
         return None
     _check_domain(values, entries, problems)
+    if values.get("shards") and base_url is None and values["base_url"] != values["shards"][-1].base_url:
+        problems.error(CONFIG_NAME, entries["base_url"].line if "base_url" in entries else 1,
+                       f"base_url is {values['base_url']}, but the last shard's is {values['shards'][-1].base_url}; "
+                       "the newest shard holds the home page, so they must be the same",
+                       f"set base_url: {values['shards'][-1].base_url}")
+        return None
     values.setdefault("publisher", values["title"])
     if not values["publisher"]:
         values["publisher"] = values["title"]
@@ -123,6 +141,8 @@ def _check(entries: dict[str, Entry], problems: Problems) -> dict[str, Any]:
             values[key] = _integer(key, entry, problems)
         elif key == "search":
             values["search"], values["search_synonyms"] = _check_search(entry, problems)
+        elif key == "shards":
+            values[key] = _check_shards(entry, problems)
         elif key in _BOOL_KEYS:
             if not isinstance(entry.value, bool):
                 problems.error(CONFIG_NAME, entry.line, f"'{key}' must be true or false")
@@ -187,7 +207,7 @@ def _host_of_url(netloc: str) -> bool:
 
 def _check_base_url(entry: Entry, problems: Problems, name: str) -> str:
     value = entry.value
-    where = CONFIG_NAME if name == "base_url" else "command line"
+    where = "command line" if name == "--base-url" else CONFIG_NAME
     hint = "for example https://user.github.io/archive/"
     if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
         problems.error(where, entry.line, f"{name} must be an absolute web address", hint)
@@ -249,6 +269,77 @@ def _check_domain(values: dict[str, Any], entries: dict[str, Entry], problems: P
         problems.warning(CONFIG_NAME, entries["cname"].line, f"cname is {cname}, but base_url is {base}; with a "
                          f"custom domain GitHub Pages serves the site from https://{cname}/",
                          f"set base_url: https://{cname}/ (or pass it with --base-url)")
+
+
+_SHARD_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_SHARD_KEYS = ("name", "base_url", "until")
+SHARDS_EXAMPLE = ("for example shards: [{name: early, base_url: 'https://org.github.io/archive-early/', "
+                  "until: 2018-03-31}, {name: late, base_url: 'https://org.github.io/archive/'}]")
+
+
+def _check_shards(entry: Entry, problems: Problems) -> tuple[Shard, ...]:
+    """shards: a list, oldest first, of {name, base_url, until}; the last has no until (it takes the rest)."""
+    value = entry.value
+    if not isinstance(value, list) or not value:
+        problems.error(CONFIG_NAME, entry.line, "'shards' must be a list of {name, base_url, until}", SHARDS_EXAMPLE)
+        return ()
+    before = len(problems.errors)
+    shards: list[Shard] = []
+    names: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    for index, item in enumerate(value):
+        line = entry.item_line(index)
+        number = f"shard {index + 1}"
+        if not isinstance(item, dict):
+            problems.error(CONFIG_NAME, line, f"{number} must be a mapping {{name, base_url, until}}", SHARDS_EXAMPLE)
+            continue
+        for key in item:
+            if key not in _SHARD_KEYS:
+                close = difflib.get_close_matches(str(key), _SHARD_KEYS, n=1)
+                problems.error(CONFIG_NAME, line, f"{number} has an unknown key '{key}'",
+                               f"did you mean '{close[0]}'?" if close else "known keys: name, base_url, until")
+        name = item.get("name")
+        if not isinstance(name, str) or not _SHARD_NAME.match(name):
+            problems.error(CONFIG_NAME, line, f"{number}: name must be lower-case letters, digits, '-' or '_' "
+                           "(it names the shard on the command line and in the workflow)", "for example name: early")
+            name = f"shard-{index + 1}"
+        elif name in names:
+            problems.error(CONFIG_NAME, line, f"two shards are named '{name}'", f"the other is on line {names[name]}")
+        names.setdefault(name, line)
+        if "base_url" not in item:
+            problems.error(CONFIG_NAME, line, f"{number} ('{name}') needs a base_url",
+                           "for example base_url: https://org.github.io/archive-early/")
+            url = "https://example.invalid/"
+        else:
+            url = _check_base_url(Entry(item["base_url"], line), problems, f"shard '{name}': base_url")
+            if url in urls:
+                problems.error(CONFIG_NAME, line, f"shard '{name}' has the same base_url as the shard on line "
+                               f"{urls[url]} ({url})", "give each shard its own site")
+            urls.setdefault(url, line)
+        until = item.get("until")
+        if isinstance(until, str):
+            try:
+                until = date.fromisoformat(until.strip())
+            except ValueError:
+                pass
+        last = index == len(value) - 1
+        if last and until is not None:
+            problems.error(CONFIG_NAME, line, f"the last shard ('{name}') must have no 'until': it holds every "
+                           "later article, and the undated ones", "remove its until:, or add a shard after it")
+            until = None
+        elif not last and until is None:
+            problems.error(CONFIG_NAME, line, f"shard '{name}' needs 'until', the last date it holds",
+                           "for example until: 2018-03-31 (only the last shard has none)")
+        elif until is not None and (not isinstance(until, date) or hasattr(until, "hour")):
+            problems.error(CONFIG_NAME, line, f"shard '{name}': until must be a date such as 2018-03-31, "
+                           f"not {until!r}", "write it as YYYY-MM-DD")
+            until = None
+        elif until is not None and shards and shards[-1].until is not None and until <= shards[-1].until:
+            problems.error(CONFIG_NAME, line, f"shard '{name}': until ({until}) must be later than the shard "
+                           f"before it ({shards[-1].until}): shards are listed oldest first",
+                           "list the shards in date order")
+        shards.append(Shard(name, url, until))
+    return tuple(shards) if len(problems.errors) == before else ()
 
 
 def _check_cname(entry: Entry, problems: Problems) -> str:

@@ -50,16 +50,29 @@ class Page:
 class Urls:
     """Relative and absolute addresses between output paths (e.g. 'articles/x/index.html')."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, elsewhere: Mapping[str, str] | None = None, home: str = ""):
         self.settings = settings
+        # a sharded archive: pages another shard publishes (path -> that shard's base_url), and the
+        # home page readers are sent to (the newest shard's) when this is an older shard
+        self.elsewhere = elsewhere or {}
+        self.home = home
 
     def href(self, target: str, current: str) -> str:
-        """A link from the page at `current` to `target` that works from disk and any sub-path."""
+        """A link from the page at `current` to `target` that works from disk and any sub-path;
+        a page of another shard is linked by its absolute address there."""
+        if self.elsewhere or self.home:
+            if self.home and target == "index.html":
+                return self.home
+            base = self.elsewhere.get(target)
+            if base is not None:
+                return base + quote(self._link_path(target), safe="/#.-_~")
         return _href(self._link_path(target), posixpath.dirname(current))
 
     def absolute(self, target: str) -> str:
-        """An absolute address under base_url (canonical links, feeds, share cards)."""
-        return self.settings.base_url + quote(self._link_path(target), safe="/#.-_~")
+        """An absolute address under base_url (canonical links, feeds, share cards); a page of another
+        shard under that shard's."""
+        base = self.elsewhere.get(target, self.settings.base_url) if self.elsewhere else self.settings.base_url
+        return base + quote(self._link_path(target), safe="/#.-_~")
 
     def _link_path(self, target: str) -> str:
         if not self.settings.index_links and (target == "index.html" or target.endswith("/index.html")):
@@ -90,9 +103,10 @@ class Renderer:
     them they are read from `site_dir`/templates as pages need them.
     """
 
-    def __init__(self, settings: Settings, site_dir: Path, templates: Mapping[str, tuple[str, str]] | None = None):
+    def __init__(self, settings: Settings, site_dir: Path, templates: Mapping[str, tuple[str, str]] | None = None,
+                 urls: Urls | None = None):
         self.settings = settings
-        self.urls = Urls(settings)
+        self.urls = urls or Urls(settings)
         self.site_dir = site_dir
         loaders: list[BaseLoader] = []
         if templates is not None:

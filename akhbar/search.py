@@ -395,8 +395,10 @@ class IndexJob:
     """
 
     def __init__(self, articles: Sequence[Article], renderer: Renderer, output: Output,
-                 split_above: int | None = None, only: set[str] | None = None):
+                 split_above: int | None = None, only: set[str] | None = None,
+                 archive: Sequence[Article] | None = None):
         # `only`: the folders of the bundles to index (the others are unchanged); default: all
+        # `archive`: the whole archive a shard belongs to (filters show one spelling in every shard)
         self.bundles = [b for b in plan_bundles(articles, split_above) if only is None or b.folder in only]
         self.for_disk = renderer.settings.index_links
         self.output = output
@@ -408,7 +410,7 @@ class IndexJob:
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = False
         self.renderer = renderer
-        self.names = filter_names(articles)
+        self.names = filter_names(archive or articles)
         self.site_rules = site_rules(renderer.settings.search_synonyms)
         self.rules: dict[int, tuple[matching.Rules, list[str]]] = {}  # bundle → its table and words
         self.upcoming = 0  # the bundle whose sources the thread writes while Pagefind runs
@@ -538,8 +540,24 @@ def _site_rules(synonyms: tuple[tuple[str, ...], ...]) -> matching.Rules:
 # ---------------------------------------------------------------- the search page
 
 
-def search_page(articles: Sequence[Article], split_above: int | None = None) -> Page:
-    """The search page; it names the bundles so that archiveSearch can load them all."""
-    folders = [bundle.folder + "/" for bundle in plan_bundles(articles, split_above)]
+def search_page(articles: Sequence[Article], split_above: int | None = None,
+                shards: Sequence[tuple[str, str, Sequence[Article]]] = ()) -> Page:
+    """The search page; it names the bundles so that archiveSearch can load them all.
+
+    In a sharded archive `shards` lists every shard newest first, as (name, base_url, articles),
+    base_url empty for the shard being built: the others' bundles are named by absolute address,
+    so that one search covers the whole archive, and their origins are admitted by the page's CSP.
+    """
+    from .render import origin_of
+
+    folders, names, origins = [], [], []
+    for name, base, items in shards or (("", "", articles),):
+        for bundle in plan_bundles(items, split_above):
+            folders.append(f"{base}{bundle.folder}/")
+            names.append(name)
+        if base and origin_of(base) not in origins:
+            origins.append(origin_of(base))
     crumbs = [("الرئيسية", "index.html")]
-    return Page(SEARCH_PAGE, "search.html", "البحث في الأرشيف", {"bundles": " ".join(folders)}, crumbs)
+    data = {"bundles": " ".join(folders), "bundle_shards": " ".join(names) if shards else "",
+            "search_origins": origins}
+    return Page(SEARCH_PAGE, "search.html", "البحث في الأرشيف", data, crumbs)

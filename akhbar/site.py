@@ -28,7 +28,7 @@ from . import (
     timings,
     workers,
 )
-from .config import Settings, load_settings
+from .config import Settings, Shard, load_settings
 from .content import LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
 from .output import Claim, Output, build_lock, collisions, path_key
 from .problems import Problem, Problems, SiteError, read_hint, reason, unicode_forms, write_hint
@@ -52,6 +52,11 @@ class Site:
     static: list[sources.Source] = field(default_factory=list)  # the site's static/ files
     nav: collections.Navigation | None = None  # ordered articles, terms, neighbours (made while loading)
     pages: list[Page] | None = None  # every page, listed while loading (to check their addresses)
+    # a shard of a sharded archive (for_shard): the whole archive, and the pages other shards publish
+    archive: list[Article] | None = None
+    urls: Urls | None = None  # links to other shards' pages
+    archive_page: Page | None = None  # the archive index, listing every shard's years
+    shards: list[tuple[str, str, list[Article]]] | None = None  # for the search page, newest first
 
 
 @dataclass
@@ -330,9 +335,9 @@ def pages(site: Site, nav: collections.Navigation) -> Iterator[Page]:
     """Every page of the site, in a stable order."""
     for article in sorted(site.articles, key=lambda a: a.url):
         yield article_page(article, nav.for_article(article))
-    yield from collections.listing_pages(site.settings, nav)
+    yield from collections.listing_pages(site.settings, nav, site.archive_page)
     if site.settings.search:
-        yield search.search_page(site.articles)
+        yield search.search_page(site.articles, shards=site.shards or ())
     yield Page("404.html", "404.html", "الصفحة غير موجودة", {"absolute_links": True}, [])
 
 
@@ -354,7 +359,7 @@ def build(site: Site, out: Path, progress: Progress | None = None, cache: Path |
 def _build(site: Site, out: Path, progress: Progress | None, cache: Path | None, jobs: int | None,
            incremental_build: bool, defer_search: bool, stamp: bool) -> BuildResult:
     started = time.perf_counter()
-    renderer = Renderer(site.settings, site.root, site.templates)
+    renderer = Renderer(site.settings, site.root, site.templates, site.urls)
     nav = site.nav or collections.navigation(site.articles)
     renderer.env.globals["menu"] = collections.menu(nav)
     renderer.env.globals["section_of"] = nav.section_of
@@ -499,7 +504,8 @@ def _search_index(site: Site, renderer: Renderer, output: Output, previous: incr
     With `defer`, a previous index with the same bundles is kept as it is.
     """
     bundles = search.plan_bundles(site.articles)
-    names = json.dumps(search.filter_names(site.articles), ensure_ascii=False, sort_keys=True).encode()
+    names = json.dumps(search.filter_names(site.archive or site.articles), ensure_ascii=False,
+                       sort_keys=True).encode()
     synonyms = json.dumps(site.settings.search_synonyms, ensure_ascii=False).encode()
     wanted = {}
     for bundle in bundles:
@@ -522,7 +528,7 @@ def _search_index(site: Site, renderer: Renderer, output: Output, previous: incr
     if not todo:
         return None
     result.search_indexed = True
-    return search.IndexJob(site.articles, renderer, output=output, only=todo)
+    return search.IndexJob(site.articles, renderer, output=output, only=todo, archive=site.archive)
 
 
 def _link_folders(output: Output, folders: tuple[str, ...]) -> None:
@@ -532,3 +538,92 @@ def _link_folders(output: Output, folders: tuple[str, ...]) -> None:
         for path in sorted(source.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 output.link(path.relative_to(output.out).as_posix(), path)
+
+
+# ---------------------------------------------------------------- shards
+
+
+def shard_of(shards: tuple[Shard, ...], article: Article) -> Shard:
+    """The shard holding an article: the first whose `until` is on or after its date; undated: the last."""
+    if article.date is not None:
+        day = article.date if not hasattr(article.date, "date") else article.date.date()  # type: ignore[union-attr]
+        for shard in shards[:-1]:
+            if shard.until is not None and day <= shard.until:
+                return shard
+    return shards[-1]
+
+
+def shard_problem(site: Site, name: str) -> Problem | None:
+    """Why `build --shard NAME` cannot build that shard (None: it can)."""
+    names = [s.name for s in site.settings.shards]
+    if not names:
+        return Problem("site.yaml", 1, f"--shard {name}: site.yaml has no 'shards:'",
+                       hint="add shards: (see the README's «Archives larger than one site»), or build without --shard")
+    if name not in names:
+        import difflib
+
+        close = difflib.get_close_matches(name, names, n=1)
+        return Problem("site.yaml", 1, f"--shard {name}: no shard has that name",
+                       hint=f"did you mean {close[0]}?" if close else "the shards are " + ", ".join(names))
+    return None
+
+
+def for_shard(site: Site, name: str) -> Site:
+    """The part of a sharded archive one shard publishes, from the whole archive loaded and checked.
+
+    Its pages, listings, feeds, sitemap, images, redirects and search bundles are its own articles';
+    links to articles (and archive years and months) of other shards are absolute addresses under
+    their base_url, so "see also" entries, backlinks and the next and previous articles cross shards.
+    Its search page also searches the other shards' bundles. An older shard's links to the home page
+    go to the newest shard's.
+    """
+    shards = site.settings.shards
+    shard = next(s for s in shards if s.name == name)
+    held = {s.name: [] for s in shards}  # type: dict[str, list[Article]]
+    for article in site.articles:
+        held[shard_of(shards, article).name].append(article)
+    own = held[name]
+    mine = {id(a) for a in own}
+    settings = dataclasses.replace(site.settings, base_url=shard.base_url, shard=name)
+    elsewhere = {a.url: shard_of(shards, a).base_url for a in site.articles if id(a) not in mine}
+    # the archive index: every year and month of the archive, linked to the shard holding it (to this
+    # one when it holds part of it, else to the newest shard that holds it)
+    periods: dict[str, list[str]] = {}
+    for article in site.articles:
+        if article.date is not None:
+            d = article.date
+            for parts in ((d.year,), (d.year, d.month)):
+                path = collections.page_path(collections.period_folder(parts), 1)
+                holders = periods.setdefault(path, [])
+                base = shard_of(shards, article).base_url
+                if base not in holders:
+                    holders.append(base)
+    if any(a.date is None for a in site.articles):
+        periods["archive/undated/index.html"] = [shards[-1].base_url]
+    period_links = {path: max(holders, key=[s.base_url for s in shards].index)
+                    for path, holders in periods.items() if shard.base_url not in holders}
+    elsewhere.update(period_links)
+    home = shards[-1].base_url if shard is not shards[-1] else ""
+    urls = Urls(settings, elsewhere, home)
+    ordered_all = collections.newest_first(site.articles)
+    archive_page = collections.archive_index(settings, ordered_all, period_links)
+    nav = collections.navigation(own)
+    # the next and previous article run on across shards
+    dated = [a for a in ordered_all if a.date]
+    for newer, older in zip(dated, dated[1:], strict=False):
+        if id(older) in mine:
+            nav.newer[id(older)] = newer
+        if id(newer) in mine:
+            nav.older[id(newer)] = older
+    shown = {p.src for a in own for p in (a.picture, *a.pictures) if p is not None}
+    images = media.Media(site.images.files, {rel: p for rel, p in site.images.pictures.items() if p.src in shown})
+    part = Site(site.root, settings, own, [u for u in site.unresolved if id(u.article) in mine], site.problems,
+                redirects=[r for r in site.redirects if id(r.article) in mine], images=images,
+                templates=site.templates, static=site.static, nav=nav, archive=site.articles, urls=urls,
+                archive_page=archive_page,
+                shards=[(s.name, "" if s is shard else s.base_url, held[s.name]) for s in reversed(shards)])
+    problems = Problems()
+    check_addresses(part, problems)
+    if problems.errors:
+        raise SiteError(problems)
+    return part

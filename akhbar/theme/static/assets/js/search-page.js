@@ -160,6 +160,26 @@
     return text;
   }
 
+  /** In a sharded archive: name the shards whose index could not be loaded (their articles are missing). */
+  function showUnreachable(shards) {
+    var note = document.getElementById("search-shards");
+    if (!note) return;
+    note.hidden = !shards.length;
+    note.replaceChildren();
+    if (!shards.length) return;
+    note.append(shards.length === 1 ? "تعذّر الوصول إلى جزء من الأرشيف، فنتائجه غائبة: "
+      : "تعذّر الوصول إلى أجزاء من الأرشيف، فنتائجها غائبة: ");
+    shards.forEach(function (shard, i) {
+      if (i) note.append("، ");
+      var name = document.createElement("bdi");
+      name.textContent = shard.shard;
+      var where = document.createElement("bdi");
+      where.textContent = shard.url;
+      note.append("«", name, "» (", where, ")");
+    });
+    note.append(". النتائج المعروضة من بقية الأجزاء.");
+  }
+
   function run() {
     var query = input.value.trim();
     var picked = options();
@@ -179,6 +199,7 @@
     list.setAttribute("aria-busy", "true");
     return window.archiveSearch.open(query, picked).then(function (search) {
       if (run !== state.run) return;
+      showUnreachable(search.unreachable || []);
       state.search = search;
       state.shown = 0;
       list.replaceChildren();

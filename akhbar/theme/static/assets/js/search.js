@@ -28,8 +28,14 @@
  *   archiveSearch.filters() → Promise<{section: {value: count}, source: …, place: …, year: …}>
  *   archiveSearch.terms(query) → the normalised Pagefind terms (for debugging)
  *
+ *   archiveSearch.unreachable() → Promise<[{shard, url}]>: in a sharded archive, the shards whose index
+ *            could not be loaded (their articles are missing from results; the others' still show).
+ *
  * Load search-normalise.js first, then this file with <script src=…> (not as a module); its
- * data-bundles attribute names the index folders (default "pagefind/"). Over HTTP it uses
+ * data-bundles attribute names the index folders (default "pagefind/"). In a sharded archive it
+ * also names the other shards' bundles by absolute address (their sites answer cross-origin
+ * requests, as GitHub Pages does), and data-shards gives each bundle's shard name, in order;
+ * a result from another shard links to its page there. Over HTTP it uses
  * Pagefind's own loader; from file:// it loads pagefind-file.js and the bundle's .js twins (fragments in packs),
  * because browsers block module imports, fetch() and workers for file: pages.
  * Content-Security-Policy: needs script-src 'self' 'wasm-unsafe-eval' (Pagefind's WebAssembly).
@@ -41,6 +47,7 @@
   var ROOT = new URL("../../", script.src); // this file is assets/js/search.js
   var BUNDLES = (script.hasAttribute("data-bundles") ? script.getAttribute("data-bundles") : "pagefind/")
     .split(/\s+/).filter(Boolean); // "" when the archive has no articles yet
+  var SHARDS = (script.getAttribute("data-shards") || "").split(/\s+/).filter(Boolean);
   var INDEX_LINKS = script.getAttribute("data-index-links") !== "false";
   var FROM_DISK = location.protocol === "file:";
   var EXCERPT_WORDS = 30;
@@ -150,42 +157,67 @@
    * pagefind.js, or from disk its own pagefind-file.js): Pagefind keeps its WebAssembly in a
    * module-wide variable, so two bundles sharing one module would overwrite each other.
    */
-  function modules() {
-    if (!FROM_DISK) {
-      return Promise.all(BUNDLES.map(function (folder) {
-        return import(new URL(folder + "pagefind.js", ROOT).href);
-      }));
-    }
+  /** Is bundle `i` another shard's (on another site)? Its loading may fail without failing the search. */
+  function remote(i) {
+    return new URL(BUNDLES[i], ROOT).href.indexOf(ROOT.href) !== 0;
+  }
+
+  /** The root of the site bundle `i` belongs to (bundles sit at the top of their site). */
+  function siteRoot(i) {
+    return remote(i) ? new URL("../", new URL(BUNDLES[i], ROOT)) : ROOT;
+  }
+
+  /** Pagefind's module for bundle `i`; from disk, `chain` keeps the disk loaders one after the other. */
+  var diskChain = Promise.resolve();
+
+  function module(i) {
+    var folder = BUNDLES[i];
+    if (!FROM_DISK) return import(new URL(folder + "pagefind.js", ROOT).href);
     window.__akhbarFileFetch = fileFetch;
     // One after the other: each disk loader hands its module over through the same global.
-    return BUNDLES.reduce(function (chain, folder) {
-      return chain.then(function (list) {
-        return loadScript(new URL(folder + "pagefind-file.js", ROOT).href).then(function () {
-          return list.concat([window.akhbarPagefind]);
-        });
+    var loaded = diskChain.then(function () {
+      return loadScript(new URL(folder + "pagefind-file.js", ROOT).href).then(function () {
+        return window.akhbarPagefind;
       });
-    }, Promise.resolve([]));
+    });
+    diskChain = loaded.catch(function () { /* the next bundle still loads */ });
+    return loaded;
   }
+
+  var unreachable = []; // {shard, url} of other shards whose bundles could not be loaded
 
   /** One Pagefind instance per bundle, created once, in bundle order, each with its variant table. */
   function instances() {
     if (!ready) {
-      var rules = Promise.all(BUNDLES.map(function (folder) {
-        return bundleTable(folder, "akhbar-rules.js", { groups: {}, phrases: [] });
-      }));
-      ready = Promise.all([modules(), rules]).then(function (loaded) {
-        return Promise.all(loaded[0].map(function (pagefind, i) {
-          var instance = pagefind.createInstance({
-            basePath: new URL(BUNDLES[i], ROOT).href,
+      unreachable = [];
+      ready = Promise.all(BUNDLES.map(function (folder, i) {
+        var rules = bundleTable(folder, "akhbar-rules.js", { groups: {}, phrases: [] });
+        var made = Promise.all([module(i), rules]).then(function (loaded) {
+          var instance = loaded[0].createInstance({
+            basePath: new URL(folder, ROOT).href,
             baseUrl: "/",
-            noWorker: FROM_DISK
+            noWorker: FROM_DISK || remote(i) // a worker must come from the page's own origin
           });
-          instance.akhbarRules = loaded[1][i];
+          instance.akhbarRules = loaded[1];
+          instance.akhbarRoot = siteRoot(i);
           // Pagefind counts filter values only over the filter chunks it has loaded: load them all
           // once, so that every search's `filters` counts every value
           return instance.init().then(function () { return instance.filters(); })
             .then(function () { return instance; });
-        }));
+        });
+        if (!remote(i)) return made;
+        return made.catch(function (error) {
+          var shard = SHARDS[i] || folder;
+          if (!unreachable.some(function (u) { return u.shard === shard; })) {
+            unreachable.push({ shard: shard, url: siteRoot(i).href });
+          }
+          if (window.console) console.warn("search: shard " + shard + " could not be loaded", error);
+          return null;
+        });
+      })).then(function (list) {
+        var found = list.filter(Boolean);
+        if (!found.length) throw new Error("no search index could be loaded");
+        return found;
       });
       ready.catch(function () { ready = null; }); // a failed load may be retried
     }
@@ -260,12 +292,14 @@
     return { html: before + html + after, text: before + shown.join(" ") + after };
   }
 
-  /** A link to the site path `path` from the current page, relative so that it works from disk. */
-  function linkTo(path) {
+  /** A link to the site path `path` from the current page, relative so that it works from disk;
+   *  a page of another shard (its site's `root`) by its absolute address there. */
+  function linkTo(path, root) {
     var target = path.replace(/^\/+/, "");
     try { target = decodeURI(target); } catch (error) { /* keep it as it is */ }
     if (!INDEX_LINKS) target = target.replace(/(^|\/)index\.html$/, "$1");
     target = target.split("/").map(encodeURIComponent).join("/");
+    if (root && root.href !== ROOT.href) return new URL(target, root).href;
     var here = location.href.split(/[?#]/)[0];
     if (here.indexOf(ROOT.href) !== 0) return new URL(target, ROOT).href;
     var depth = here.slice(ROOT.href.length).split("/").length - 1;
@@ -284,7 +318,7 @@
       var count = Number(meta.tn) || 0;
       var shown = excerpt(meta.text || "", count, hits);
       return {
-        url: linkTo(data.raw_url || data.url),
+        url: linkTo(data.raw_url || data.url, result.root),
         title: headline(meta.text || "", count),
         date: reveal(meta.date || ""),
         date_label: reveal(meta.date_label || ""),
@@ -339,6 +373,7 @@
   function emptySearch(terms, unknown, suggestion) {
     return {
       terms: terms, total: 0, filters: {}, totalFilters: {}, unknown: unknown || [], suggestion: suggestion || null,
+      unreachable: unreachable.slice(),
       page: function () { return Promise.resolve([]); }
     };
   }
@@ -582,6 +617,11 @@
         return rank(instance, response.results, plans[i], caches[i]).then(function (ranked) {
           return Object.assign({}, response, { results: ranked });
         });
+      }).then(function (response) {
+        var results = response.results.map(function (r) {
+          return { id: r.id, words: r.words, data: r.data, score: r.score, root: instance.akhbarRoot };
+        });
+        return Object.assign({}, response, { results: results });
       });
     })).then(function (responses) {
       var results = mergeResults(responses, settings.sort);
@@ -595,6 +635,7 @@
         totalFilters: responses.reduce(function (all, r) { return addCounts(all, r.totalFilters); }, {}),
         unknown: [],
         suggestion: null,
+        unreachable: unreachable.slice(),
         page: function (start, count) {
           return Promise.all(results.slice(start, start + count).map(item));
         }
@@ -623,5 +664,8 @@
     });
   };
   archiveSearch.bundles = BUNDLES.slice();
+  archiveSearch.unreachable = function () {
+    return instances().then(function () { return unreachable.slice(); });
+  };
   window.archiveSearch = archiveSearch;
 })();
