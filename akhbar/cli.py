@@ -250,8 +250,8 @@ def _build(args: argparse.Namespace, write: bool) -> int:
     if not write:
         return _run(args, out, write)
     if (getattr(args, "shard", None) or getattr(args, "all_shards", False)) and args.base_url:
-        print("error: --base-url cannot be given with --shard or --all-shards: each shard's base_url is "
-              "in site.yaml's shards:", file=sys.stderr)
+        print(_("error: --base-url cannot be given with --shard or --all-shards: each shard's base_url is "
+                "in site.yaml's shards:"), file=sys.stderr)
         return EXIT_USAGE
     if getattr(args, "all_shards", False):
         return _run(args, out, write)  # each shard's folder is checked and locked as it is built
@@ -315,8 +315,8 @@ def _run(args: argparse.Namespace, out: Path, write: bool) -> int:
     _print_published(result, args.verbose)
     print(_summary(loaded, result, out))
     if loaded.settings.shards:
-        print("site.yaml has shards: this built the whole archive as one site (to preview or bundle it); "
-              "publish each shard with --shard NAME, or all with --all-shards.", file=sys.stderr)
+        print(_("site.yaml has shards: this built the whole archive as one site (to preview or bundle it); "
+                "publish each shard with --shard NAME, or all with --all-shards."), file=sys.stderr)
     if result.reused:
         print(_reuse_note(result), file=sys.stderr)
     if getattr(args, "timings", False):
@@ -342,11 +342,11 @@ def _build_shards(args: argparse.Namespace, loaded, out: Path, names: list[str],
 
     if not names:
         return _failed(Problems([pipeline.shard_problem(loaded, "")]), args.verbose,  # type: ignore[list-item]
-                       "Nothing was written.")
+                       N_("Nothing was written."))
     for name in names:
         problem = pipeline.shard_problem(loaded, name)
         if problem is not None:
-            return _failed(Problems([problem]), args.verbose, "Nothing was written.")
+            return _failed(Problems([problem]), args.verbose, N_("Nothing was written."))
     every = getattr(args, "all_shards", False)
     root = args.site.resolve()
     for name in names:
@@ -364,7 +364,7 @@ def _build_shards(args: argparse.Namespace, loaded, out: Path, names: list[str],
         except SiteError as exc:
             return _failed(exc.problems, args.verbose)
         _print_published(result, args.verbose)
-        print(f"Shard {name}: " + _summary(part, result, target))
+        print(_("Shard {name}: {summary}").format(name=name, summary=_summary(part, result, target)))
         if result.reused:
             print(_reuse_note(result), file=sys.stderr)
     if not every and incremental.input_signature(root) == signature:
