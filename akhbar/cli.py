@@ -128,6 +128,9 @@ def _parser(default_site: Path) -> argparse.ArgumentParser:
                     "a .gitignore and requirements.txt. DIR must be new or empty.")
     language_option(init)
     init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
+    init.add_argument("--shards", action="store_true",
+                      help="an archive split by date into shards, each its own GitHub Pages site, and a "
+                           "workflow building them in parallel and publishing each")
     init.add_argument("--title", default=None, help="the archive's name (default: أرشيف الأخبار)")
     init.add_argument("--base-url", default=None,
                       help="the address it will be published at (default: https://example.github.io/archive/; "
@@ -553,7 +556,8 @@ def _init(args: argparse.Namespace) -> int:
     from .newsite import DEFAULT_BASE_URL, DEFAULT_TITLE, create
 
     problems = Problems()
-    made = create(args.folder, problems, args.title or DEFAULT_TITLE, args.base_url or DEFAULT_BASE_URL)
+    made = create(args.folder, problems, args.title or DEFAULT_TITLE, args.base_url or DEFAULT_BASE_URL,
+                  shards=args.shards)
     if made is None:
         _print_problems(problems, True, sys.stderr)
         print(_("Nothing was written."), file=sys.stderr)
@@ -566,7 +570,8 @@ def _init(args: argparse.Namespace) -> int:
         print(f"  {rel:<{width}}  {said}".rstrip())
     site = ["--site", _quoted(folder)] if args.prog != "akhbar" else []
     prefix = "" if site else f"cd {_quoted(folder)} && "
-    print(_("Build it: {command}").format(command=prefix + " ".join([args.prog, "build", *site])))
+    build = [args.prog, "build", *site] + (["--all-shards"] if args.shards else [])
+    print(_("Build it: {command}").format(command=prefix + " ".join(build)))
     print(_("Preview it while you edit: {command}").format(command=prefix + " ".join([args.prog, "serve", *site])))
     if not made.source_known:
         print(_("Before publishing: requirements.txt asks for {requirement}, but this akhbar was installed from "

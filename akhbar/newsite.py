@@ -31,21 +31,46 @@ class NewSite:
     source_known: bool
 
 
+WORKFLOW, SHARDS_WORKFLOW = ".github/workflows/pages.yml", ".github/workflows/pages-shards.yml"
+
+
 def skeleton_files(title: str, base_url: str, today: date, requirement: str, source_known: bool,
-                   ) -> dict[str, bytes]:
-    """Every file of the new archive by its path, filled in."""
+                   shards: bool = False) -> dict[str, bytes]:
+    """Every file of the new archive by its path, filled in. With `shards`, site.yaml splits the
+    archive into two shards and the workflow builds and publishes each (README: sharded archives)."""
     files: dict[str, bytes] = {}
     for path in sorted(SKELETON.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts:
             continue
         parts = path.relative_to(SKELETON).parts
         rel = "/".join((DOTTED.get(parts[0], parts[0]), *parts[1:]))
+        if rel == (WORKFLOW if shards else SHARDS_WORKFLOW):
+            continue
+        rel = WORKFLOW if rel == SHARDS_WORKFLOW else rel
         text = path.read_text(encoding="utf-8")
         text = (text.replace("@title@", _yaml_text(title)).replace("@base_url@", _yaml_text(base_url))
                 .replace("@date@", today.isoformat()))
+        if rel == "site.yaml" and shards:
+            text += _shards_yaml(base_url, today)
         files[rel] = text.encode("utf-8")
     files["requirements.txt"] = _requirements(requirement, source_known).encode("utf-8")
     return files
+
+
+def _shards_yaml(base_url: str, today: date) -> str:
+    """site.yaml's shards: two shards, the older one on a site of its own beside base_url's."""
+    older = base_url.rstrip("/") + "-older/"
+    until = date(today.year - 1, 12, 31).isoformat()
+    return f"""
+# An archive larger than one GitHub Pages site (1 GB) is split by date into shards, each its own
+# site; readers get one archive: links cross shards and every shard's search page searches all.
+# Oldest first; `until` is the last date a shard holds (inclusive); the last shard has no until,
+# takes the rest (undated articles too) and its base_url is the base_url above. Build one with
+# `akhbar build --shard NAME`; .github/workflows/pages.yml builds and publishes every shard.
+shards:
+  - {{name: older, base_url: {_yaml_text(older)}, until: {until}}}
+  - {{name: latest, base_url: {_yaml_text(base_url)}}}
+"""
 
 
 def _yaml_text(value: str) -> str:
@@ -94,7 +119,7 @@ def _git(folder: Path, *words: str) -> str:
 
 
 def create(folder: Path, problems: Problems, title: str = DEFAULT_TITLE, base_url: str = DEFAULT_BASE_URL,
-           today: date | None = None) -> NewSite | None:
+           today: date | None = None, shards: bool = False) -> NewSite | None:
     """Write a new archive into `folder` (new or empty); None, with the problems, when it cannot.
 
     The files are written into a staging folder beside it and checked (site.yaml is read back as
@@ -109,7 +134,7 @@ def create(folder: Path, problems: Problems, title: str = DEFAULT_TITLE, base_ur
                        "choose a new folder, or empty this one")
         return None
     requirement, known = akhbar_requirement()
-    files = skeleton_files(title, base_url, today or date.today(), requirement, known)
+    files = skeleton_files(title, base_url, today or date.today(), requirement, known, shards)
     staging = folder.parent / f".{folder.name}.init-{os.getpid()}"
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)

@@ -316,5 +316,5 @@ class Publisher:
             over = "is over" if size > PAGES_LIMIT else "is near"
             self.report.problems.warning(
                 "build", 0, f"the site is {size / 1e6:,.0f} MB and {over} GitHub Pages' 1 GB limit",
-                "host it elsewhere, or split the archive (for example one site per decade)")
+                "host it elsewhere, or split it into shards by date, each its own site (site.yaml shards:)")
 

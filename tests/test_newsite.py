@@ -208,3 +208,38 @@ def test_the_wheel_installed_in_a_new_environment_inits_builds_and_opens(install
     assert page.url.endswith("/articles/scraped-article/index.html")
     assert not errors, errors
     page.close()
+
+
+def test_init_shards_writes_a_sharded_archive_and_a_workflow_publishing_each_shard(
+        tmp_path: Path, capsys: Capsys) -> None:
+    folder = tmp_path / "news"
+    assert run(["init", str(folder), "--shards", "--base-url", "https://org.github.io/archive/"]) == EXIT_OK
+    assert f"Build it: cd {folder} && akhbar build --all-shards" in capsys.readouterr().out
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert written == sorted(FILES)  # one workflow: the sharded one, in pages.yml
+    settings = yaml.safe_load((folder / "site.yaml").read_text(encoding="utf-8"))
+    assert [s["name"] for s in settings["shards"]] == ["older", "latest"]
+    assert settings["shards"][0]["base_url"] == "https://org.github.io/archive-older/"
+    assert settings["shards"][-1]["base_url"] == settings["base_url"]
+    out = tmp_path / "out"
+    assert run(["build", "--site", str(folder), "--all-shards", "--out", str(out), "--strict"]) == EXIT_OK
+    assert (out / "latest" / "articles" / "welcome" / "index.html").is_file()  # dated today: the newest shard
+    older_search = (out / "older" / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundles="https://org.github.io/archive/pagefind/"' in older_search  # it has no articles yet
+    flow = yaml.safe_load((folder / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    assert list(flow["jobs"]) == ["plan", "build", "deploy"]
+    build = flow["jobs"]["build"]
+    assert build["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    steps = {step.get("name"): step for step in build["steps"]}
+    assert steps["Build"]["run"] == 'akhbar build --shard "${{ matrix.shard.name }}" --out _site --quiet'
+    # the plan job's script, run on this site.yaml: every shard, with the repository serving it
+    script = flow["jobs"]["plan"]["steps"][-1]["run"]
+    output = tmp_path / "github-output"
+    subprocess.run([sys.executable, "-c", script], cwd=folder, check=True,
+                   env={**os.environ, "GITHUB_OUTPUT": str(output)})
+    plan = json.loads(output.read_text(encoding="utf-8").removeprefix("shards="))
+    assert plan == [{"name": "older", "repo": "org/archive-older", "newest": False},
+                    {"name": "latest", "repo": "org/archive", "newest": True}]
+    ours = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    used = {step["uses"] for job in flow["jobs"].values() for step in job["steps"] if "uses" in step}
+    assert used <= {step["uses"] for job in ours["jobs"].values() for step in job["steps"] if "uses" in step}
