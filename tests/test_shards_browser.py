@@ -192,3 +192,36 @@ def test_no_link_of_any_shard_points_nowhere(shards: dict) -> None:
                     broken.append(f"{rel} in {base}: {link}")
     assert checked > 100_000 and across > 1000, (checked, across)
     assert broken == [], broken[:20]
+
+
+def test_the_offline_zip_of_a_sharded_archive_holds_and_searches_every_shard_from_disk(
+        browser: Any, make_site: Any, tmp_path: Path) -> None:
+    """`bundle` builds a sharded archive whole, as one site: every shard's articles, one search
+    over them all from disk (file://), no address of any shard's site."""
+    import zipfile
+
+    from tests.test_shards import FILES
+
+    root = make_site(FILES)
+    out, target = tmp_path / "out", tmp_path / "archive.zip"
+    assert cli.main(["bundle", "--quiet", "--site", str(root), "--out", str(out), "--zip", str(target)]) == 0
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(target) as archive:
+        archive.extractall(unpacked)
+    site = unpacked / "archive"
+    assert sorted(p.parent.name for p in site.glob("articles/*/index.html")) == ["a", "b", "c", "d", "e"]
+    search_page = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundles="pagefind/"' in search_page and "archive-early" not in search_page
+    context, page, problems = new_page(browser)
+    try:
+        page.goto((site / "search" / "index.html").as_uri() + "?q=" + "الذهب")
+        page.wait_for_selector("#search-status[data-total]")
+        found = page.evaluate("q => window.archiveSearch(q, {limit: 50})", "الذهب")
+        slugs = sorted(r["url"].split("/")[-2] for r in found)
+        assert slugs == ["b", "e"]  # early's and the newest shard's (undated) articles, both from disk
+        page.click("#search-results h2 a >> nth=0")
+        page.wait_for_load_state()
+        assert page.url.startswith(site.as_uri())
+        assert problems == []
+    finally:
+        context.close()
