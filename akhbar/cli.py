@@ -399,7 +399,7 @@ def _summary(loaded, result, out: Path) -> str:  # type: ignore[no-untyped-def]
             articles=articles(len(loaded.articles)),
             pages=pages(result.pages),
             size=f"{result.bytes / 1e6:.1f}", files=count(result.files, "{n} file", "{n} files"),
-            share=pages_size_note(result.bytes), out=_shown(out), seconds=f"{result.seconds:.1f}",
+            share=pages_size_note(result.bytes, len(loaded.articles)), out=_shown(out), seconds=f"{result.seconds:.1f}",
             unresolved=unresolved(len(loaded.unresolved)),
             warnings=warnings(len(loaded.problems.warnings)))
 

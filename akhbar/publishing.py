@@ -19,6 +19,7 @@ from .arabic import language_direction
 from .collections import term_key
 from .content import Article
 from .i18n import _
+from .messages import count
 from .output import Output
 from .problems import Problems
 from .render import Page, Renderer
@@ -61,11 +62,19 @@ def card_path(article: Article) -> str:
     return posixpath.splitext(article.url)[0] + ".card.png"
 
 
-def pages_size_note(size: int) -> str:
-    """The build's size as a share of GitHub Pages' limit, e.g. '1% of GitHub Pages' 1 GB'."""
+def pages_size_note(size: int, articles: int = 0) -> str:
+    """The build's size as a share of GitHub Pages' limit, e.g. '1% of GitHub Pages' 1 GB', and
+    with `articles`, how many such articles one Pages site holds: '…; about 45,000 articles per 1 GB
+    Pages site' (two significant figures, rounded down)."""
     share_of = size / PAGES_LIMIT
     shown = f"{share_of:.0%}" if share_of >= 0.01 else "<1%"
-    return _("{share} of GitHub Pages' 1 GB").format(share=shown)
+    note = _("{share} of GitHub Pages' 1 GB").format(share=shown)
+    if articles > 0 and size > 0:
+        fit = PAGES_LIMIT * articles // size
+        step = 10 ** max(0, len(str(fit)) - 2)
+        note += count(fit // step * step, "; about {n:,} article per 1 GB Pages site",
+                      "; about {n:,} articles per 1 GB Pages site")
+    return note
 
 
 def sitemap_entry(page: Page, absolute: Any) -> feeds.SitemapEntry | None:

@@ -485,6 +485,53 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return total, files
 
 
+# The parts of a built site, in the order the size table lists them: (key, label, test on the
+# file's path relative to the output folder). The first part whose test matches takes the file.
+PAGEFIND_DIR = re.compile(r"^pagefind(-\d+)?/")
+PARTS: list[tuple[str, str, Any]] = [
+    ("cards", "share cards (card.png)", lambda rel: rel.endswith("card.png")),
+    ("articles", "article pages", lambda rel: rel.startswith("articles/") and rel.endswith(".html")),
+    ("twins", "search index disk twins (.js)", lambda rel: bool(PAGEFIND_DIR.match(rel)) and is_twin(rel)),
+    ("search", "search index", lambda rel: bool(PAGEFIND_DIR.match(rel))),
+    ("listings", "listing pages", lambda rel: rel.endswith(".html")),
+    ("rest", "feeds, sitemap, assets, rest", lambda rel: True),
+]
+
+
+def is_twin(rel: str) -> bool:
+    """A file that only pages opened from disk read: a `.js` copy of an index file, a fragment
+    pack, the rewritten loader (see akhbar/pagefind_bundle.py)."""
+    name = rel.rpartition("/")[2]
+    return (name == "pagefind-file.js" or name.startswith("pack-") and name.endswith(".js")
+            or name.endswith(tuple(suffix + ".js" for suffix in (".json", ".pf_meta", ".pf_index", ".pf_filter",
+                                                               ".pf_fragment", ".pagefind"))))
+
+
+def size_breakdown(folder: Path) -> dict[str, dict[str, int]]:
+    """{part: {"bytes": B, "files": F}} for the PARTS of a built site (apparent sizes, as tree_size)."""
+    parts = {key: {"bytes": 0, "files": 0} for key, _, _ in PARTS}
+    for dirpath, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
+                continue
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            key = next(key for key, _, test in PARTS if test(rel))
+            parts[key]["bytes"] += os.path.getsize(path)
+            parts[key]["files"] += 1
+    return parts
+
+
+def breakdown_table(parts: dict[str, dict[str, int]], n: int) -> str:
+    """The size breakdown as a Markdown table: part, KB per article (10^3 bytes), files."""
+    total = sum(part["bytes"] for part in parts.values())
+    lines = ["| part | KB/article | files |", "|---|---:|---:|"]
+    for key, label, _ in PARTS:
+        lines.append(f"| {label} | {parts[key]['bytes'] / n / 1000:.1f} | {parts[key]['files']:,} |")
+    lines.append(f"| **all** | **{total / n / 1000:.1f}** | {sum(p['files'] for p in parts.values()):,} |")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- the tools
 
 
@@ -601,6 +648,7 @@ def bench_akhbar(work: Path, items: list[Item], site: Path, caps: Capabilities, 
     result["clean"] = asdict(first)
     size, files = tree_size(out)
     result.update(per_article(size, n), output_files=files)
+    result["size_breakdown"] = size_breakdown(out)
     result["unresolved_see_also"] = _number(_UNRESOLVED, first.summary)
     result["warnings"] = _number(_WARNINGS, first.summary)
     result["share_cards"] = _cards(first.stderr_tail)
@@ -624,6 +672,7 @@ def bench_akhbar(work: Path, items: list[Item], site: Path, caps: Capabilities, 
         run, _ = clean("clean-no-cards", variant, work / "out-no-cards")
         result["clean_no_cards"] = asdict(run)
         result["clean_no_cards"].update(per_article(tree_size(work / "out-no-cards")[0], n))
+        result["clean_no_cards"]["size_breakdown"] = size_breakdown(work / "out-no-cards")
         if not keep:
             shutil.rmtree(work / "out-no-cards")
 
@@ -800,6 +849,13 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(table(report["results"]))
+    for record in report["results"]:
+        n = record["articles"]
+        print(f"\nWhere the bytes go, {n:,} articles, clean build with search:\n")
+        print(breakdown_table(record["akhbar"]["size_breakdown"], n))
+        if record["akhbar"]["clean_no_cards"]:
+            print(f"\nThe same with cards: false ({n:,} articles):\n")
+            print(breakdown_table(record["akhbar"]["clean_no_cards"]["size_breakdown"], n))
     print(f"\nWrote {args.out}")
     return EXIT_OK
 

@@ -103,6 +103,13 @@ def _check_size(record: dict[str, Any], n: int) -> None:
     assert record["fit_in_1gb"] == math.floor(1e9 / record["bytes_per_article"])
 
 
+def _check_breakdown(record: dict[str, Any]) -> None:
+    """The size breakdown's parts add up to the whole output, byte for byte and file for file."""
+    parts = record["size_breakdown"]
+    assert sum(p["bytes"] for p in parts.values()) == record["output_bytes"]
+    assert parts["search"]["files"] > 0 and parts["listings"]["files"] > 0
+
+
 def _check_report(report: dict[str, Any], sizes: list[int], with_hugo: bool) -> None:
     assert report["schema"] == "akhbar-bench/1"
     machine = report["machine"]
@@ -131,9 +138,13 @@ def _check_report(report: dict[str, Any], sizes: list[int], with_hugo: bool) -> 
         assert isinstance(ours["unresolved_see_also"], int) and 0 <= ours["unresolved_see_also"] < n
         assert ours["share_cards"]["drawn"] > n  # every article's, and the site's
         assert ours["search_off_by"] in ("--no-search", "site.yaml search: false")
+        _check_breakdown(ours)
+        assert ours["size_breakdown"]["cards"]["files"] == ours["share_cards"]["drawn"]
+        assert ours["size_breakdown"]["articles"]["files"] == n
         if ours["clean_no_cards"] is not None:
             _check_run(ours["clean_no_cards"])
             _check_size(ours["clean_no_cards"], n)
+            _check_breakdown(ours["clean_no_cards"])
         assert ours["edit_one_rebuild"]["edited"].startswith("content/r0/")
         if not with_hugo:
             assert record["hugo"] is None and record["ratio"] is None
@@ -164,6 +175,24 @@ def _check_table(stdout: str, sizes: list[int], with_hugo: bool) -> None:
         assert cells[0] == f"{n:,}" and len(cells) == 17
         assert (cells[-2] != "-") == with_hugo  # the ratio column
     assert lines[-1].startswith("Wrote ")
+    for n in sizes:
+        assert f"Where the bytes go, {n:,} articles" in stdout
+    assert "| share cards (card.png) |" in stdout and "| search index disk twins (.js) |" in stdout
+
+
+def test_size_breakdown_sorts_each_file_into_one_part(bench: ModuleType, tmp_path: Path) -> None:
+    files = {"articles/a/index.html": 10, "articles/a/card.png": 20, "assets/card.png": 5, "index.html": 3,
+             "archive/2018/index.html": 4, "pagefind/pagefind.js": 7, "pagefind-2/fragment/x_ab12.pf_fragment": 8,
+             "pagefind/fragment/pack-ab.js": 9, "pagefind/index/und_1.pf_index.js": 11, "pagefind/pagefind-file.js": 2,
+             "pagefind/akhbar-words.js": 1, "feed.xml": 6}
+    for rel, size in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x" * size)
+    parts = bench.size_breakdown(tmp_path)
+    assert {key: (p["bytes"], p["files"]) for key, p in parts.items()} == {
+        "cards": (25, 2), "articles": (10, 1), "twins": (22, 3), "search": (16, 3), "listings": (7, 2), "rest": (6, 1)}
+    table = bench.breakdown_table(parts, 2)
+    assert "| share cards (card.png) | 0.0 | 2 |" in table and table.endswith("| **all** | **0.0** | 12 |")
 
 
 def test_bench_runs_without_hugo(tmp_path: Path, corpus: Path) -> None:

@@ -158,7 +158,8 @@ def test_build_prints_summary_with_articles_pages_unresolved_warnings_seconds(
     printed = capsys.readouterr()
     summary, opened, served = printed.out.strip().splitlines()
     match = re.fullmatch(
-        r"Built 3 articles, (\d+) pages \(\d+\.\d MB in (\d+) files, <1% of GitHub Pages' 1 GB\) "
+        r"Built 3 articles, (\d+) pages \(\d+\.\d MB in (\d+) files, <1% of GitHub Pages' 1 GB; "
+        r"about [\d,]+ articles per 1 GB Pages site\) "
         r"into (.+) in \d+\.\d s; "
         r"1 unresolved \"see also\" entry, 1 warning\.", summary)
     assert match, summary

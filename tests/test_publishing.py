@@ -371,6 +371,11 @@ def test_server_only_links_drop_index_html(make_site: MakeSite) -> None:
 def test_size_is_reported_against_github_pages_and_warned_near_the_limit() -> None:
     assert publishing.pages_size_note(17_600_000) == "2% of GitHub Pages' 1 GB"
     assert publishing.pages_size_note(5_000) == "<1% of GitHub Pages' 1 GB"
+    # 22 KB an article: 45,454 fit, said with two significant figures, rounded down
+    assert publishing.pages_size_note(22_000_000, 1000) == \
+        "2% of GitHub Pages' 1 GB; about 45,000 articles per 1 GB Pages site"
+    assert publishing.pages_size_note(3_000, 1).endswith("about 330,000 articles per 1 GB Pages site")
+    assert publishing.pages_size_note(600_000_000, 1) == "60% of GitHub Pages' 1 GB; about 1 article per 1 GB Pages site"
     report = publishing.PublishReport()
     publisher = object.__new__(publishing.Publisher)
     publisher.report = report
@@ -388,7 +393,7 @@ def test_the_build_summary_gives_the_share_of_github_pages_limit(make_site: Make
     root = make_site({"site.yaml": SITE_YAML, "content/strikes.md": DATED})
     assert main(["build", "--site", str(root), "--out", str(tmp_path / "out"), "--quiet"]) == EXIT_OK
     printed = capsys.readouterr()
-    assert "of GitHub Pages' 1 GB)" in printed.out
+    assert re.search(r"of GitHub Pages' 1 GB; about [\d,]+ articles per 1 GB Pages site\)", printed.out)
     assert "Share cards: " in printed.err
 
 
