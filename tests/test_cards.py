@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import time
 import unicodedata
 import zlib
 from pathlib import Path
@@ -244,7 +243,7 @@ def pillow_card(text: cards.CardText, fonts: cards.Fonts) -> Image.Image:
     foot = font(fonts.regular, 32)
     line(cards.ellipsize(text.footer, foot, box[1] - box[0], text.site_rtl), (cards.FOOT + h) / 2, foot,
          cards.MUTED + 63, text.site_rtl)
-    # 17 steps of each ramp, as in the PNG
+    # 5 steps of each ramp, as in the PNG
     indexed = Image.frombytes("P", cards.CARD_SIZE, image.point(cards._INDEX).tobytes())
     indexed.putpalette(cards.PALETTE)
     return indexed.convert("RGB")
@@ -270,7 +269,7 @@ def test_card_decodes_to_rgb_with_its_colours_and_the_headline_drawn(fonts: card
     paper, accent = ImageColor.getrgb(cards.PAPER), ImageColor.getrgb(cards.ACCENT)
     assert rgb.getpixel((4, 4)) == accent and rgb.getpixel((4, 300)) == paper and rgb.getpixel((4, 600)) == paper
     colours = rgb.getcolors(256)
-    assert colours is not None and len(colours) <= 51  # 17 steps of three ramps
+    assert colours is not None and len(colours) <= 15  # 5 steps of three ramps
     headline = rgb.crop((cards.MARGIN, cards.BAND + 36, 1200 - cards.MARGIN, cards.FOOT - 24))
     ink = sum(count for count, colour in headline.getcolors(256) or [] if sum(colour) < 3 * 96)
     assert ink > 3000, f"only {ink} dark pixels where the headline goes"
@@ -289,21 +288,23 @@ def png_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
     return chunks
 
 
-def test_the_png_is_one_whole_zlib_stream_of_unfiltered_rows(fonts: cards.Fonts) -> None:
+def test_the_png_is_one_whole_zlib_stream_of_unfiltered_4_bit_rows(fonts: cards.Fonts) -> None:
     """The stream is pieced together from runs of rows compressed apart: zlib must still read it to
     the end and find the right Adler-32."""
     for png, size in [(cards.draw_card(card(" ".join(MIXED)), fonts), cards.CARD_SIZE),
                       (cards.draw_logo(SITE, fonts), cards.LOGO_SIZE)]:
         chunks = png_chunks(png)
         assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
-        assert chunks[0][1] == struct.pack(">IIBBBBB", *size, 8, 3, 0, 0, 0)
-        assert len(chunks[1][1]) == 3 * 51
+        assert chunks[0][1] == struct.pack(">IIBBBBB", *size, 4, 3, 0, 0, 0)
+        assert len(chunks[1][1]) == 3 * 15
         raw = zlib.decompress(chunks[2][1])  # checks the Adler-32
         w, h = size
-        assert len(raw) == h * (w + 1) and all(raw[y * (w + 1)] == 0 for y in range(h))
-        assert max(raw) < 51
+        stride = w // 2 + 1
+        assert len(raw) == h * stride and all(raw[y * stride] == 0 for y in range(h))
+        indices = bytes(i for y in range(h) for byte in raw[y * stride + 1:(y + 1) * stride] for i in (byte >> 4, byte & 15))
+        assert max(indices) < 15
         pixels = Image.open(io.BytesIO(png)).tobytes()
-        assert b"".join(raw[y * (w + 1) + 1:(y + 1) * (w + 1)] for y in range(h)) == pixels
+        assert indices == pixels
 
 
 def test_card_is_a_1200_by_630_png_and_the_same_bytes_every_time(fonts: cards.Fonts) -> None:
@@ -373,25 +374,14 @@ def test_missing_packaged_fonts_fall_back_with_a_note(tmp_path: Path) -> None:
         assert found.regular.parent == cards.SYSTEM_FONT_DIR and "reinstall" in note
 
 
-def test_drawing_a_card_takes_milliseconds(fonts: cards.Fonts) -> None:
-    """Pillow drawing each line itself took 12 ms a card; the best of three rounds must stay far below."""
-    texts = [card(f"{MIXED[i % 4]} {i}") for i in range(60)]
-    cards.draw_card(texts[0], fonts)  # the band and the first glyphs
-    rounds = []
-    for start in (0, 20, 40):
-        started = time.perf_counter()
-        for text in texts[start:start + 20]:
-            cards.draw_card(text, fonts)
-        rounds.append((time.perf_counter() - started) / 20)
-    assert min(rounds) < 0.006, f"{min(rounds) * 1000:.1f} ms a card"
-    assert len(cards.draw_card(texts[5], fonts)) < 24_000
+def test_a_card_is_small(fonts: cards.Fonts) -> None:
+    """Byte counts, not times (those are in benchmarks/cards.py): a headline's card stays
+    under 12 KB (it took about 15 KB at 17 grey steps, 8 bits a pixel)."""
+    assert len(cards.draw_card(card(MIXED[1]), fonts)) < 12_000
 
 
 @pytest.mark.slow
 def test_cards_drawn_in_worker_processes_are_the_same_bytes(fonts: cards.Fonts, tmp_path: Path) -> None:
     texts = [card(f"{MIXED[i % 4]} {i}") for i in range(cards.POOL_FROM)]
-    started = time.perf_counter()
     pooled = list(cards.render_cards(texts, fonts, cards.CardCache(None), cards.CardStats(), workers=2))
-    seconds = time.perf_counter() - started
     assert pooled == [cards.draw_card(t, fonts) for t in texts]
-    assert seconds / len(texts) < 0.5, f"{seconds / len(texts):.3f} s per card"
