@@ -241,7 +241,8 @@ def paginate(
         shown = title if number == 1 else f"{title} (صفحة {number})"
         page_crumbs = crumbs if number == 1 else crumbs + [(title, page_path(folder, 1))]
         data = {"articles": chunk, "pager": pager, "heading": title, "total": len(articles),
-                "children": [], "calendar": [], "newer_period": None, "older_period": None, "term": None}
+                "children": [], "calendar": [], "newer_period": None, "older_period": None, "term": None,
+                "compact": False}
         data.update(extra or {})
         yield Page(page_path(folder, number), template, shown, data, page_crumbs)
 
@@ -329,6 +330,8 @@ def date_pages(settings: Settings, ordered: list[Article]) -> Iterator[Page]:
                 "children": own,
                 "calendar": month_calendar(*period.parts, {c.parts[2]: (c.count, c.path) for c in own})
                 if len(period.parts) == 2 and own else [],
+                # a month's page shows each article's teaser; its year's and its days' list headlines
+                "compact": len(period.parts) != 2,
             }
             yield from paginate(period_folder(period.parts), period.label, groups[period.parts],
                                 settings.page_size, crumbs, extra)
@@ -369,7 +372,8 @@ def taxonomy_pages(settings: Settings, nav: Navigation) -> Iterator[Page]:
         yield Page(index, "terms.html", taxonomy.plural, {"entries": entries, "taxonomy": taxonomy}, [HOME])
         for term in terms:
             crumbs = [HOME, (taxonomy.plural, index)]
-            extra = {"term": term}
+            # a section's page shows teasers; a source's, place's, tag's or author's, headlines
+            extra = {"term": term, "compact": taxonomy.kind != "section"}
             yield from paginate(f"{taxonomy.folder}/{term.slug}", term.name, term.articles,
                                 settings.page_size, crumbs, extra)
 
@@ -384,7 +388,8 @@ def listing_pages(settings: Settings, nav: Navigation, archive: Page | None = No
     yield Page("index.html", "home.html", settings.title,
                {"articles": ordered[: settings.home_size], "total": len(ordered), "sections": desks}, [])
     yield archive or archive_index(settings, ordered)
-    yield from paginate("archive/all", "كل المقالات", ordered, settings.page_size, [HOME, ARCHIVE])
+    yield from paginate("archive/all", "كل المقالات", ordered, settings.page_size, [HOME, ARCHIVE],
+                        {"compact": True})
     yield from date_pages(settings, ordered)
     undated = [a for a in ordered if not a.date]
     if undated:

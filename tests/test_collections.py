@@ -26,9 +26,15 @@ def counted(label: str) -> int:
     return words[label] if label in words else int(label.split()[0])
 
 
+COMPACT = re.compile(r'<ol class="headlines compact">(.*?)</ol>', re.S)
+
+
 def listed(page: Path) -> list[str]:
-    """Article addresses listed on a listing page, resolved to paths inside the site."""
-    return [str((page.parent / unquote(href)).resolve()) for href in LINK.findall(page.read_text(encoding="utf-8"))]
+    """Article addresses listed on a listing page (with teasers, or headlines only), resolved to paths inside the site."""
+    text = page.read_text(encoding="utf-8")
+    compact = COMPACT.search(text)
+    hrefs = re.findall(r'<li><a href="([^"]+)"', compact.group(1)) if compact else LINK.findall(text)
+    return [str((page.parent / unquote(href)).resolve()) for href in hrefs]
 
 
 def all_pages(folder: Path) -> list[Path]:
@@ -161,6 +167,23 @@ def test_sample_2k_paginated_listings_contain_every_article_once(
     for year_dir in (sample_2k_public / "archive").glob("[0-9][0-9][0-9][0-9]"):
         by_year[year_dir.name] = [h for page in all_pages(year_dir) for h in listed(page)]
     assert sum(len(v) for v in by_year.values()) == len({h for v in by_year.values() for h in v}) == len(everything)
+
+
+def test_sample_2k_teasers_are_on_month_and_section_pages_and_other_listings_list_headlines(
+        sample_2k_public: Path) -> None:
+    """A teaser is said on its month's page and its section's (and the home page), not in every listing."""
+    month = next(p for p in sorted((sample_2k_public / "archive").glob("[0-9]" * 4 + "/[0-9][0-9]/index.html")))
+    with_teasers = [month, next((sample_2k_public / "sections").glob("*/index.html"))]
+    compact = [sample_2k_public / "archive/all/index.html", next((sample_2k_public / "archive").glob("[0-9]" * 4 + "/index.html")),
+               next((sample_2k_public / "sources").glob("*/index.html")), next((sample_2k_public / "places").glob("*/index.html"))]
+    days = sorted((sample_2k_public / "archive").glob("[0-9]" * 4 + "/[0-9][0-9]/[0-9][0-9]/index.html"))
+    assert days, "sample-2k has day pages"
+    for page in with_teasers:
+        text = page.read_text(encoding="utf-8")
+        assert '<p class="teaser">' in text and not COMPACT.search(text), page
+    for page in [*compact, days[0]]:
+        text = page.read_text(encoding="utf-8")
+        assert '<p class="teaser">' not in text and COMPACT.search(text) and listed(page), page
 
 
 def test_sample_2k_variant_spellings_of_a_place_land_on_one_page(sample_2k_site: pipeline.Site,
