@@ -55,7 +55,6 @@ def news_article(article: Article, canonical: str, language: str, publisher: dic
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
-        "description": description(article),
         "inLanguage": article.lang or language,
         "datePublished": published,
         "dateModified": w3c_date(article.updated) if article.updated else published,
@@ -108,16 +107,20 @@ def publisher_of(name: str, url: str, logo: str | None, logo_size: tuple[int, in
 
 
 def json_ld(data: dict[str, Any] | None) -> Markup:
-    """A <script type="application/ld+json"> block; '<', '>' and '&' are escaped so no text can end it."""
+    """A <script type="application/ld+json"> block on one line; '<', '>' and '&' are escaped so no text can end it."""
     if data is None:
         return Markup("")
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
 
 
 def deep_links(body_html: str, label: Callable[[int], str] = lambda n: f"رابط الفقرة {n}") -> Markup:
-    """Give every anchored paragraph (id="pN") a visible '#' link to itself."""
+    """Give every anchored paragraph (id="pN") a visible '#' link to itself, in the HTML.
+
+    The theme no longer uses this filter (`deep_links`): assets/js/deep-links.js adds the same link
+    in the browser, so the page carries no markup per paragraph. It stays for sites whose own
+    article template wants the links without JavaScript."""
 
     def add(match: re.Match[str]) -> str:
         number, inner = match.group(1), match.group(2)

@@ -1,6 +1,8 @@
-/* Deep links (akhbar): beside each paragraph's "#" link, a button that copies the article's
- * canonical address with the paragraph's anchor (https://…/articles/x/#p3). Without JavaScript
- * the "#" link itself still leads to the paragraph. External file: no inline script (CSP). */
+/* Deep links (akhbar): each anchored paragraph of an article (<p id="p3">) gets a "#" link to
+ * itself and, beside it, a button that copies the article's canonical address with the paragraph's
+ * anchor (https://…/articles/x/#p3). The page carries only the anchors: the controls cost no bytes
+ * per paragraph in the HTML. Without JavaScript the anchors still work (…/#p3 opens at the
+ * paragraph); only the controls are missing. External file: no inline script (CSP). */
 (function () {
   "use strict";
   var canonical = document.querySelector('link[rel="canonical"]');
@@ -36,9 +38,18 @@
     window.setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
   }
 
-  var links = document.querySelectorAll("a.para-link");
-  for (var i = 0; i < links.length; i++) {
-    var link = links[i];
+  var paragraphs = document.querySelectorAll(".article .body p[id]");
+  for (var i = 0; i < paragraphs.length; i++) {
+    var paragraph = paragraphs[i];
+    var number = /^p(\d+)$/.exec(paragraph.id);
+    if (!number) continue;
+    var link = document.createElement("a");
+    link.className = "para-link";
+    link.href = "#" + paragraph.id;
+    link.setAttribute("aria-label", "رابط الفقرة " + number[1]);
+    link.textContent = "#";
+    paragraph.appendChild(document.createTextNode(" "));
+    paragraph.appendChild(link);
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-link";
