@@ -6,6 +6,9 @@ fails loudly, with SearchError, when that layout is not what it expects:
 * reproducible(): Pagefind writes its filter chunks from hash maps, so their order (and with it
   the file names and the metadata file naming them) changes from run to run (Pagefind issue
   #638). The chunks are rewritten with their values sorted, so a build is byte-identical.
+* without_text(): a fragment's `content` is the text Pagefind indexed, which for akhbar is the
+  normalised keys of akhbar.search.index_source; search.js shows the original words kept in the
+  fragment's metadata and never reads `content`, so it is emptied (half of every fragment).
 * file_twins() and classic_loader(): the `.js` twins and the rewritten loader that let a page
   opened from disk (file://) search, where browsers block import(), fetch() and workers.
 """
@@ -145,6 +148,25 @@ def reproducible(bundle: Path) -> None:
         info["hash"] = _name(language, data, 11)
         (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def without_text(bundle: Path) -> None:
+    """Empty the `content` of every fragment in place (the file keeps its name: the index's page id).
+
+    Pagefind's JS builds its own excerpt from `content` (an empty one gives an empty excerpt, no
+    error); akhbar's results take their excerpt from the `text` metadata and the word locations,
+    which come from the index, so ranking, excerpts and everything a result shows are unchanged.
+    """
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        if not raw.startswith(SIGNATURE):
+            raise layout_error(path.name)
+        fragment = json.loads(raw[len(SIGNATURE):])
+        if not (isinstance(fragment, dict) and isinstance(fragment.get("content"), str) and "meta" in fragment):
+            raise layout_error(path.name)
+        fragment["content"] = ""
+        text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
+        path.write_bytes(gzip.compress(SIGNATURE + text.encode("utf-8"), compresslevel=9, mtime=0))
 
 
 def _sorted_filter(path: Path, language: str) -> str:

@@ -39,7 +39,15 @@ from pathlib import Path
 from . import collections, matching, timings, workers
 from .content import Article, date_iso
 from .output import Output, pid_alive
-from .pagefind_bundle import PAGEFIND_VERSION, SearchError, file_twins, pack_of, pack_script, reproducible
+from .pagefind_bundle import (
+    PAGEFIND_VERSION,
+    SearchError,
+    file_twins,
+    pack_of,
+    pack_script,
+    reproducible,
+    without_text,
+)
 from .render import Page, Renderer
 
 INDEX_LANGUAGE = "und"  # no Pagefind stemmer: akhbar.arabic does the Arabic matching
@@ -450,6 +458,7 @@ class IndexJob:
                 shutil.rmtree(self._source(number), ignore_errors=True)  # memory, when in tmpfs
                 with timings.span(f"reproducible and twins {folder}"):
                     reproducible(self._built(number))
+                    without_text(self._built(number))
                     self._complete(self._built(number), folder, self.output)
                     rules, words = self.rules.pop(number)
                     self._twin(self.output, f"{folder}/{RULES_FILE}", rules_script(rules))
