@@ -215,10 +215,17 @@ def pack_of(rel: str) -> str | None:
 
 
 def pack_script(files: list[tuple[str, bytes]]) -> str:
-    """One fragment pack: each file's name (relative to the pack) and bytes, for __akhbarPagefindPack."""
-    items = ",\n".join(f'"{name.rpartition("/")[2]}":"{base64.b64encode(data).decode("ascii")}"'
-                        for name, data in sorted(files))
-    return f"__akhbarPagefindPack({{\n{items}\n}});\n"
+    """One fragment pack for __akhbarPagefindPack: the fragments' data (each gunzipped, so still
+    starting with Pagefind's signature, which Pagefind reads as already decompressed) one after
+    another, gzipped together and in base64, then each file's name (relative to the pack) and length.
+
+    Compressed together, the fragments share one dictionary: the pack is about 40% smaller than
+    each fragment's own gzip in base64. search.js gunzips it with the browser's DecompressionStream.
+    """
+    raws = [(name.rpartition("/")[2], gzip.decompress(data)) for name, data in sorted(files)]
+    packed = base64.b64encode(gzip.compress(b"".join(raw for _, raw in raws), compresslevel=9, mtime=0))
+    index = json.dumps([[name, len(raw)] for name, raw in raws], separators=(",", ":"))
+    return f'__akhbarPagefindPack("{packed.decode("ascii")}",\n{index});\n'
 
 
 _EXPORT = re.compile(r"export\s*\{([\w\s,$]*)\};?\s*$")

@@ -312,8 +312,22 @@ def test_file_twins_cover_every_data_file_and_fragments_share_packs() -> None:
         "fragment/pack-a3.js"
     assert pack_of("fragment/und_a4f09c1.pf_fragment") == "fragment/pack-a4.js"
     assert pack_of("index/und_a3f09c1.pf_index") is None and pack_of("und_a3.pf_fragment") is None
-    script = pack_script([("fragment/und_a3b.pf_fragment", b"\x01\x02"), ("fragment/und_a3a.pf_fragment", b"x")])
-    assert script == '__akhbarPagefindPack({\n"und_a3a.pf_fragment":"eA==",\n"und_a3b.pf_fragment":"AQI="\n});\n'
+    script = pack_script([("fragment/und_a3b.pf_fragment", gzip.compress(b"pagefind_dcd{b}")),
+                          ("fragment/und_a3a.pf_fragment", gzip.compress(b"pagefind_dcd{aa}"))])
+    assert unpack(script) == {"und_a3a.pf_fragment": b"pagefind_dcd{aa}", "und_a3b.pf_fragment": b"pagefind_dcd{b}"}
+    assert script.startswith('__akhbarPagefindPack("') and script.endswith(
+        '",\n[["und_a3a.pf_fragment",16],["und_a3b.pf_fragment",15]]);\n')
+
+
+def unpack(script: str) -> dict[str, bytes]:
+    """A fragment pack's files: its gzip of them all, split by the lengths it lists (as search.js does)."""
+    match = re.fullmatch(r'__akhbarPagefindPack\("([A-Za-z0-9+/=]*)",\n(\[.*\])\);\n', script, re.S)
+    assert match, script[:200]
+    data, files, at = gzip.decompress(base64.b64decode(match.group(1))), {}, 0
+    for name, length in json.loads(match.group(2)):
+        files[name], at = data[at:at + length], at + length
+    assert at == len(data)
+    return files
 
 
 # ---------------------------------------------------------------- whole builds
@@ -340,8 +354,8 @@ def test_build_writes_the_bundle_the_twins_and_the_search_page(built: Path) -> N
     packs = {}
     for fragment in (bundle / "fragment").glob("*.pf_fragment"):
         pack = bundle / (pack_of(f"fragment/{fragment.name}") or "")
-        text = packs.setdefault(pack, pack.read_text())
-        assert f'"{fragment.name}":"{base64.b64encode(fragment.read_bytes()).decode()}"' in text
+        files = packs.setdefault(pack, unpack(pack.read_text()))
+        assert files[fragment.name] == gzip.decompress(fragment.read_bytes())
     assert packs and sorted(packs) == sorted((bundle / "fragment").glob("pack-*.js"))
     assert not list(bundle.rglob("*.pf_fragment.js"))
     assert not list(bundle.glob("pagefind-ui.*")) and not list(bundle.glob("pagefind-component-ui.*"))

@@ -100,13 +100,23 @@
     return loadScript(src).then(function () { return tables.get(src) || fallback; }, function () { return fallback; });
   }
 
-  var packed = new Map(); // fragment URL → base64, filled by __akhbarPagefindPack
+  var packed = new Map(); // fragment URL → its bytes, filled when a pack is unpacked
+  var unpacking = new Map(); // pack script URL → Promise of its unpacking, set by __akhbarPagefindPack
   var packs = new Map(); // pack script URL → Promise, so that each pack loads once
 
-  /** Called by each fragment pack: hands over the bytes of every fragment in it. */
-  window.__akhbarPagefindPack = function (files) {
+  /** Called by each fragment pack: its fragments gzipped together (base64) and [[name, length], …].
+   *  Each fragment's bytes start with Pagefind's signature: Pagefind takes them as decompressed. */
+  window.__akhbarPagefindPack = function (base64, files) {
     var base = document.currentScript.src;
-    Object.keys(files).forEach(function (name) { packed.set(new URL(name, base).href, files[name]); });
+    var stream = new Blob([decode(base64)]).stream().pipeThrough(new DecompressionStream("gzip"));
+    unpacking.set(base, new Response(stream).arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      var at = 0;
+      files.forEach(function (file) {
+        packed.set(new URL(file[0], base).href, bytes.slice(at, at + file[1]));
+        at += file[1];
+      });
+    }));
   };
 
   /** The pack holding a fragment (mirrors pack_of in akhbar/pagefind_bundle.py), or null. */
@@ -134,14 +144,14 @@
     var pack = packOf(url);
     if (pack) {
       if (!packs.has(pack)) {
-        var loading = loadScript(pack);
+        var loading = loadScript(pack).then(function (src) { return unpacking.get(src); });
         loading.catch(function () { packs.delete(pack); }); // a failed load may be retried
         packs.set(pack, loading);
       }
       return packs.get(pack).then(function () {
-        var base64 = packed.get(url.href);
-        if (base64 === undefined) throw new Error("no data for " + url.href + " in " + pack);
-        return response(decode(base64));
+        var bytes = packed.get(url.href);
+        if (bytes === undefined) throw new Error("no data for " + url.href + " in " + pack);
+        return response(bytes);
       });
     }
     return loadScript(url.href + ".js").then(function (src) {
