@@ -166,7 +166,7 @@ def without_text(bundle: Path) -> None:
             raise layout_error(path.name)
         fragment["content"] = ""
         text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
-        path.write_bytes(gzip.compress(SIGNATURE + text.encode("utf-8"), compresslevel=9, mtime=0))
+        path.write_bytes(gzip.compress(SIGNATURE + text.encode("utf-8"), compresslevel=FRAGMENT_LEVEL, mtime=0))
 
 
 def _sorted_filter(path: Path, language: str) -> str:
@@ -196,6 +196,9 @@ def file_twins(rel: str, data: bytes) -> Iterator[tuple[str, str]]:
         yield rel + ".js", f'__akhbarPagefindData("{base64.b64encode(data).decode("ascii")}");\n'
 
 
+# gzip level of rewritten fragments and of fragment packs. On sample-2k, level 9 took 4.4 s of CPU
+# (on the index's critical path) for 0.3% smaller fragments and 3% smaller packs than level 6's 2.0 s.
+FRAGMENT_LEVEL = 6
 PACK_DIGITS = 2  # fragments per pack script: those whose hash starts with the same two characters
 
 
@@ -223,7 +226,7 @@ def pack_script(files: list[tuple[str, bytes]]) -> str:
     each fragment's own gzip in base64. search.js gunzips it with the browser's DecompressionStream.
     """
     raws = [(name.rpartition("/")[2], gzip.decompress(data)) for name, data in sorted(files)]
-    packed = base64.b64encode(gzip.compress(b"".join(raw for _, raw in raws), compresslevel=9, mtime=0))
+    packed = base64.b64encode(gzip.compress(b"".join(raw for _, raw in raws), compresslevel=FRAGMENT_LEVEL, mtime=0))
     index = json.dumps([[name, len(raw)] for name, raw in raws], separators=(",", ":"))
     return f'__akhbarPagefindPack("{packed.decode("ascii")}",\n{index});\n'
 
