@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from .config import Settings
 from .content import Article
+from .i18n import N_, _
 from .problems import Problems
 from .render import Page
 
@@ -20,7 +21,7 @@ from .render import Page
 SITE_FILES = frozenset({"index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "CNAME"})
 SITE_FOLDERS = frozenset({"archive", "assets", "search", "pagefind", "sections", "sources", "places", "tags",
                           "authors", "media"})
-HINT = "write an old address of this article, such as articles/old-slug/ or news/2017/old-slug.html"
+HINT = N_("write an old address of this article, such as articles/old-slug/ or news/2017/old-slug.html")
 
 
 @dataclass(frozen=True)
@@ -36,27 +37,28 @@ def alias_path(alias: str, base_url: str) -> tuple[str, str]:
     text = alias.strip()
     if text.lower().startswith(("http://", "https://")):
         if not text.startswith(base_url):
-            return "", f"'{alias}' is not under this site's address {base_url}"
+            return "", _("'{alias}' is not under this site's address {base_url}").format(alias=alias, base_url=base_url)
         text = text[len(base_url):]
     if "?" in text or "#" in text:
-        return "", f"'{alias}' has a '?' or '#' part, which a static host cannot redirect"
+        return "", _("'{alias}' has a '?' or '#' part, which a static host cannot redirect").format(alias=alias)
     text = unicodedata.normalize("NFC", unquote(text)).lstrip("/")
     if not text:
-        return "", "an alias cannot be the site's home page"
+        return "", _("an alias cannot be the site's home page")
     parts = text.rstrip("/").split("/")
     for part in parts:
         if part in ("", ".", "..") or "\\" in part:
-            return "", f"'{alias}' has an empty, '.' or '..' segment; it must stay inside the site"
+            return "", _("'{alias}' has an empty, '.' or '..' segment; it must stay inside the site").format(
+                alias=alias)
         if part.startswith("."):
-            return "", f"'{alias}' names a hidden file or folder, which hosts do not publish"
+            return "", _("'{alias}' names a hidden file or folder, which hosts do not publish").format(alias=alias)
         if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in part):
-            return "", f"'{alias}' contains invisible control or direction characters"
+            return "", _("'{alias}' contains invisible control or direction characters").format(alias=alias)
     last = parts[-1]
     if text.endswith("/") or "." not in last:
         return "/".join(parts) + "/index.html", ""
     if last.lower().endswith((".html", ".htm")):
         return text, ""
-    return "", f"'{alias}' is not a folder or an .html page; a static host cannot redirect it"
+    return "", _("'{alias}' is not a folder or an .html page; a static host cannot redirect it").format(alias=alias)
 
 
 def _folders(path: str) -> list[str]:
@@ -75,7 +77,7 @@ def check(settings: Settings, articles: list[Article], problems: Problems) -> li
             path, why = alias_path(alias, settings.base_url)
             why = why or _collision(path, article, owners, folders, redirects)
             if why:
-                problems.error(article.path, line, f"alias {why}", HINT)
+                problems.error(article.path, line, _("alias {why}").format(why=why), _(HINT))
             else:
                 redirects[path.casefold()] = Redirect(path, article)
     return sorted(redirects.values(), key=lambda r: r.path)
@@ -85,16 +87,17 @@ def _collision(path: str, article: Article, owners: dict[str, Article], folders:
                redirects: dict[str, Redirect]) -> str:
     key = path.casefold()
     if key in SITE_FILES or key.split("/")[0] in SITE_FOLDERS:
-        return f"'{path}' is an address the site itself uses"
+        return _("'{path}' is an address the site itself uses").format(path=path)
     owner = owners.get(key)
     if owner is article:
-        return f"'{path}' is this article's own address; remove it from aliases"
+        return _("'{path}' is this article's own address; remove it from aliases").format(path=path)
     if owner is not None:
-        return f"'{path}' is the address of {owner.path}; an alias must not replace another article"
+        return _("'{path}' is the address of {owner}; an alias must not replace another article").format(
+            path=path, owner=owner.path)
     if key in redirects:
-        return f"'{path}' is already an alias of {redirects[key].article.path}"
+        return _("'{path}' is already an alias of {owner}").format(path=path, owner=redirects[key].article.path)
     if key in folders or any(f in owners or f in redirects for f in (x.casefold() for x in _folders(path))):
-        return f"'{path}' clashes with the folder or file of another address"
+        return _("'{path}' clashes with the folder or file of another address").format(path=path)
     return ""
 
 

@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
 from .output import MARKER, OutputError, atomic_file
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date zip can hold: no clock, the same bytes every time
@@ -66,18 +67,18 @@ def check_target(target: Path, site: Path, sources: Path | None = None) -> None:
     content/, templates/ or static/), or replace a file that akhbar did not write."""
     real = target.resolve()
     if real.is_relative_to(site.resolve()):
-        raise OutputError("the zip cannot be written inside the site it holds", str(target),
-                          "choose a --zip file outside the output folder")
+        raise OutputError(_("the zip cannot be written inside the site it holds"), str(target),
+                          _("choose a --zip file outside the output folder"))
     for name in ("content", "templates", "static") if sources is not None else ():
         assert sources is not None
         if real.is_relative_to((sources / name).resolve()):
-            raise OutputError(f"the zip cannot be written inside {name}/; the next build would read it",
-                              str(target), "choose a --zip file outside content/, templates/ and static/")
+            raise OutputError(_("the zip cannot be written inside {folder}/; the next build would read it").format(
+                folder=name), str(target), _("choose a --zip file outside content/, templates/ and static/"))
     if target.is_dir():
-        raise OutputError("--zip names a folder", str(target), "give the name of the zip file to write")
+        raise OutputError(_("--zip names a folder"), str(target), _("give the name of the zip file to write"))
     if target.exists() and not ours(target):
-        raise OutputError("this file exists and is not a zip written by akhbar bundle; it was not replaced",
-                          str(target), "choose another --zip name, or move the file away first")
+        raise OutputError(_("this file exists and is not a zip written by akhbar bundle; it was not replaced"),
+                          str(target), _("choose another --zip name, or move the file away first"))
 
 
 def write_zip(site: Path, target: Path, folder: str | None = None) -> Bundled:
@@ -86,7 +87,7 @@ def write_zip(site: Path, target: Path, folder: str | None = None) -> Bundled:
     An existing `target` is replaced only when akhbar wrote it (OutputError otherwise).
     """
     if not (site / "index.html").is_file():
-        raise ValueError(f"{site} holds no built site (no index.html)")
+        raise ValueError(_("{folder} holds no built site (no index.html)").format(folder=site))
     check_target(target, site)
     folder = folder or target.stem
     files = site_files(site)

@@ -38,6 +38,7 @@ from arabic_reshaper import ArabicReshaper
 from bidi.algorithm import get_display  # the Python implementation: it mirrors brackets in RTL runs
 from PIL import Image, ImageDraw, ImageFont, features
 
+from .i18n import _
 from .workers import frozen_heap, worker_started
 
 CARD_SIZE = (1200, 630)
@@ -118,10 +119,11 @@ def find_fonts(folder: Path = FONT_DIR) -> tuple[Fonts | None, str]:
     for where in (folder, SYSTEM_FONT_DIR):
         regular, bold = (where / name for name in FONT_NAMES)
         if regular.is_file() and bold.is_file():
-            note = "" if where == folder else f"share cards use {where} (no Latin letters); reinstall akhbar"
+            note = "" if where == folder else _("share cards use {folder} (no Latin letters); reinstall akhbar").format(
+                folder=where)
             return Fonts(regular, bold), note
-    return None, (f"no font for share cards in {folder}; pages are built without og:image "
-                  "(reinstall akhbar, or install Debian's fonts-noto-core)")
+    return None, _("no font for share cards in {folder}; pages are built without og:image (reinstall akhbar, or "
+                   "install Debian's fonts-noto-core)").format(folder=folder)
 
 
 # ---------------------------------------------------------------- text: shape, order, wrap

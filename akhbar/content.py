@@ -168,18 +168,18 @@ def as_datetime(value: date | datetime) -> datetime:
 def read_text(data: bytes, path: str, problems: Problems) -> str | None:
     """Decode an article's bytes; report encodings we cannot trust."""
     if not data.strip():
-        problems.error(path, 1, "the file is empty", "delete it or give it a headline and text")
+        problems.error(path, 1, _("the file is empty"), _("delete it or give it a headline and text"))
         return None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             problems.error(path, data[: exc.start].decode("utf-16", "ignore").count("\n") + 1,
-                           "the file starts as UTF-16 but is not valid UTF-16 (is it cut short?)",
-                           "save it again, as UTF-8")
+                           _("the file starts as UTF-16 but is not valid UTF-16 (is it cut short?)"),
+                           _("save it again, as UTF-8"))
             return None
-        problems.warning(path, 1, "the file is UTF-16; it was read, but UTF-8 is expected",
-                         "convert it with: iconv -f UTF-16 -t UTF-8")
+        problems.warning(path, 1, _("the file is UTF-16; it was read, but UTF-8 is expected"),
+                         _("convert it with: iconv -f UTF-16 -t UTF-8"))
     else:
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
@@ -193,12 +193,12 @@ def read_text(data: bytes, path: str, problems: Problems) -> str | None:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            hint = "convert it with: iconv -f UTF-8 -t UTF-8 -c"
+            hint = _("convert it with: iconv -f UTF-8 -t UTF-8 -c")
             if exc.end == len(data) and "end of data" in exc.reason:
-                hint = "it ends in the middle of a character: is it cut short? save it again"
+                hint = _("it ends in the middle of a character: is it cut short? save it again")
             elif _looks_like_cp1256(data) and data[: exc.start].isascii():
-                hint = "it looks like Windows-1256; convert it with: iconv -f CP1256 -t UTF-8"
-            problems.error(path, line, "the file is not valid UTF-8", hint)
+                hint = _("it looks like Windows-1256; convert it with: iconv -f CP1256 -t UTF-8")
+            problems.error(path, line, _("the file is not valid UTF-8"), hint)
             return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = CONTROL_CHARS.search(text)
@@ -255,10 +255,11 @@ def parse_date(value: Any, key: str = "date") -> date | datetime | None:
     if isinstance(value, (date, datetime)):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{key} must look like 2017-09-17 or 2017-09-17T14:30:00")
+        raise ValueError(_("{key} must look like 2017-09-17 or 2017-09-17T14:30:00").format(key=key))
     match = _DATE.match(latin_digits(value.strip()))
     if not match:
-        raise ValueError(f"'{value}' is not a date; write it like 2017-09-17 or 2017-09-17T14:30:00")
+        raise ValueError(_("'{value}' is not a date; write it like 2017-09-17 or 2017-09-17T14:30:00").format(
+            value=value))
     y, mo, d, h, mi, s, tz = match.groups()
     try:
         day = date(int(y), int(mo), int(d))
@@ -269,7 +270,7 @@ def parse_date(value: Any, key: str = "date") -> date | datetime | None:
             zone = UTC if tz == "Z" else _offset(tz)
         return datetime(day.year, day.month, day.day, int(h), int(mi), int(s or 0), tzinfo=zone)
     except ValueError:
-        raise ValueError(f"{value} is not a real date (check the month, day and time)") from None
+        raise ValueError(_("{value} is not a real date (check the month, day and time)").format(value=value)) from None
 
 
 def _offset(text: str) -> timezone:
@@ -281,19 +282,20 @@ def _offset(text: str) -> timezone:
 def check_slug(slug: str) -> str | None:
     """Return why `slug` cannot be an address segment, or None when it is safe."""
     if not slug:
-        return "the slug is empty"
+        return _("the slug is empty")
     if len(slug) > MAX_SLUG_LENGTH:
-        return f"the slug is {len(slug)} characters long; keep it under {MAX_SLUG_LENGTH}"
+        return _("the slug is {length} characters long; keep it under {most}").format(length=len(slug),
+                                                                                    most=MAX_SLUG_LENGTH)
     if "/" in slug or "\\" in slug or slug in (".", "..") or ".." in slug:
-        return "the slug must not contain '/', '\\' or '..' (it would leave its folder)"
+        return _("the slug must not contain '/', '\\' or '..' (it would leave its folder)")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in slug):
-        return "the slug contains invisible control or direction characters"
+        return _("the slug contains invisible control or direction characters")
     if slug.startswith(".") or slug.startswith("-"):
-        return "the slug must not start with '.' or '-'"
+        return _("the slug must not start with '.' or '-'")
     bad = _SLUG_FORBIDDEN.search(slug)
     if bad:
         shown = "a space" if bad.group().isspace() else f"'{bad.group()}'"
-        return f"the slug contains {shown}; use letters, digits, '-' and '_'"
+        return _("the slug contains {shown}; use letters, digits, '-' and '_'").format(shown=shown)
     return None
 
 
@@ -302,8 +304,8 @@ def _text_value(key: str, entry: Entry, path: str, problems: Problems) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        problems.error(path, entry.line, f"'{key}' must be text, not a list or mapping",
-                       "write the text after the key, in quotes if it starts with '[', '{' or '-'")
+        problems.error(path, entry.line, _("'{key}' must be text, not a list or mapping").format(key=key),
+                       _("write the text after the key, in quotes if it starts with '[', '{' or '-'"))
         return ""
     return clean_text(str(value)).strip()
 
@@ -315,7 +317,7 @@ def _list_value(key: str, entry: Entry, path: str, problems: Problems) -> list[s
     if isinstance(value, str):
         return [clean_text(v).strip() for v in re.split(r"[,،]", value) if clean_text(v).strip()]
     if not isinstance(value, list):
-        problems.error(path, entry.line, f"'{key}' must be a list, such as [سياسة, اقتصاد]")
+        problems.error(path, entry.line, _("'{key}' must be a list, such as [سياسة, اقتصاد]").format(key=key))
         return []
     out = []
     for item in value:
@@ -323,7 +325,7 @@ def _list_value(key: str, entry: Entry, path: str, problems: Problems) -> list[s
             if str(item).strip():
                 out.append(clean_text(str(item)).strip())
         else:
-            problems.error(path, entry.line, f"every item of '{key}' must be text")
+            problems.error(path, entry.line, _("every item of '{key}' must be text").format(key=key))
     return out
 
 
@@ -336,9 +338,9 @@ def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Pr
             import difflib
 
             close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
-            problems.error(path, entry.line, f"unknown front-matter key '{key}'",
-                           f"did you mean '{close[0]}'?" if close
-                           else "known keys: " + ", ".join(FRONT_MATTER_KEYS))
+            problems.error(path, entry.line, _("unknown front-matter key '{key}'").format(key=key),
+                           _("did you mean '{close}'?").format(close=close[0]) if close
+                           else _("known keys: {names}").format(names=", ".join(FRONT_MATTER_KEYS)))
         elif key in ("date", "updated"):
             if entry.value in (None, ""):
                 continue
@@ -361,21 +363,21 @@ def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Pr
             written = entry.value.strip() if isinstance(entry.value, str) else slug
             reason = check_slug(unicodedata.normalize("NFC", written))
             if reason:
-                problems.error(path, entry.line, reason, "choose a slug like 'moscow-strikes-2017'")
+                problems.error(path, entry.line, reason, _("choose a slug like 'moscow-strikes-2017'"))
             else:
                 article.slug = slug
         elif key == "source_url":
             url = _text_value(key, entry, path, problems)
             if url and not re.match(r"^https?://\S+$", url, re.IGNORECASE):
-                problems.error(path, entry.line, "source_url must be a web address starting with https://",
-                               "such as https://www.example.com/news/123; javascript:, data: and other "
-                               "kinds of address are refused")
+                problems.error(path, entry.line, _("source_url must be a web address starting with https://"),
+                               _("such as https://www.example.com/news/123; javascript:, data: and other kinds "
+                                 "of address are refused"))
             else:
                 article.source_url = url
         elif key == "lang":
             lang = _text_value(key, entry, path, problems)
             if lang and not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
-                problems.error(path, entry.line, "lang must be a language tag such as ar, en or fr")
+                problems.error(path, entry.line, _("lang must be a language tag such as ar, en or fr"))
             else:
                 article.lang = lang
         else:
@@ -386,15 +388,15 @@ def apply_front_matter(article: Article, entries: dict[str, Entry], problems: Pr
 def _authors(entry: Entry, path: str, problems: Problems) -> tuple[str, ...]:
     """One name or a list of names ('author: أحمد الريدي، فيصل الحربي' holds two)."""
     if isinstance(entry.value, dict):
-        problems.error(path, entry.line, "'author' must be a name or a list of names",
-                       "such as author: أحمد الريدي, or author: [أحمد الريدي, فيصل الحربي]")
+        problems.error(path, entry.line, _("'author' must be a name or a list of names"),
+                       _("such as author: أحمد الريدي, or author: [أحمد الريدي, فيصل الحربي]"))
         return ()
     names = tuple(dict.fromkeys(_list_value("author", entry, path, problems)))
     for name in names:
         if len(name) > MAX_AUTHOR_LENGTH:
-            problems.error(path, entry.line, f"the author's name is {len(name)} characters long; "
-                           f"names are at most {MAX_AUTHOR_LENGTH}",
-                           "put one name per item, such as author: [أحمد الريدي, فيصل الحربي]")
+            problems.error(path, entry.line, _("the author's name is {length} characters long; names are at most "
+                                               "{most}").format(length=len(name), most=MAX_AUTHOR_LENGTH),
+                           _("put one name per item, such as author: [أحمد الريدي, فيصل الحربي]"))
             return ()
     return names
 
@@ -422,20 +424,19 @@ def image_address_problem(src: str) -> tuple[str, str] | None:
     if kind == "https":
         if re.match(r"^https://[^/\s?#]+", src, re.IGNORECASE) and not re.search(r"[\s<>\"]", src):
             return None
-        return (f"'{src}' is not a web address", "write it like https://www.example.com/photo.jpg")
+        return (_("'{src}' is not a web address").format(src=src), _("write it like https://www.example.com/photo.jpg"))
     if kind == "http":
-        return (f"the image '{src}' is an http:// address; pages do not load insecure images",
-                "use its https:// address, or save the image beside the article and give its file name")
+        return (_("the image '{src}' is an http:// address; pages do not load insecure images").format(src=src),
+                _("use its https:// address, or save the image beside the article and give its file name"))
     if scheme and len(kind) > 1:  # 'c:' is a Windows drive, not a scheme
-        return (f"the image address starts with '{kind}:'; {kind}: images are refused",
-                "save the image as a file beside the article and give its file name, "
-                "or give an https:// address")
+        return (_("the image address starts with '{kind}:'; {kind}: images are refused").format(kind=kind),
+                _("save the image as a file beside the article and give its file name, or give an https:// address"))
     if src.startswith("//"):
-        return (f"the image '{src}' has no https: in front",
-                "write https:" + src + ", or give the file's path inside content/")
+        return (_("the image '{src}' has no https: in front").format(src=src),
+                _("write https:{src}, or give the file's path inside content/").format(src=src))
     if "\\" in src or re.match(r"^[A-Za-z]:", src):
-        return (f"the image path '{src}' is written the Windows way",
-                "use '/' between folders, relative to the article or to content/ (such as /images/photo.jpg)")
+        return (_("the image path '{src}' is written the Windows way").format(src=src),
+                _("use '/' between folders, relative to the article or to content/ (such as /images/photo.jpg)"))
     return None
 
 
@@ -443,12 +444,14 @@ def _check_newsroom_keys(article: Article, entries: dict[str, Entry], problems: 
     """Keys that only mean something together: image_alt without image, updated before date."""
     for key in IMAGE_TEXT_KEYS:
         if key in entries and getattr(article, key) and "image" not in entries:
-            problems.error(article.path, entries[key].line, f"'{key}' is given but the article has no 'image:'",
-                           "add image: with the picture's file name, or remove this line")
+            problems.error(article.path, entries[key].line,
+                           _("'{key}' is given but the article has no 'image:'").format(key=key),
+                           _("add image: with the picture's file name, or remove this line"))
     if article.updated and article.date and _earlier(article.updated, article.date):
         problems.error(article.path, entries["updated"].line,
-                       f"the article was updated ({date_iso(article.updated)}) before it was published "
-                       f"({date_iso(article.date)})", "check both dates; 'updated' is the later one")
+                       _("the article was updated ({updated}) before it was published ({date})").format(
+                           updated=date_iso(article.updated), date=date_iso(article.date)),
+                       _("check both dates; 'updated' is the later one"))
 
 
 def _earlier(a: When, b: When) -> bool:
@@ -476,8 +479,8 @@ def _see_also_entries(entry: Entry, path: str, problems: Problems) -> list[SeeAl
         else:
             text, teaser = item, ""
         if not isinstance(text, (str, int)) or not isinstance(teaser, str) or not str(text).strip():
-            problems.error(path, line, "every see_also item must be a headline, a slug or an address",
-                           "write one item per line, such as: - قمة الرياض")
+            problems.error(path, line, _("every see_also item must be a headline, a slug or an address"),
+                           _("write one item per line, such as: - قمة الرياض"))
             continue
         out.append(SeeAlso(clean_text(str(text)).strip(), clean_text(teaser).strip(), line))
     return out
@@ -638,9 +641,9 @@ def _see_also_start(blocks: list[tuple[int, str]], path: str, problems: Problems
         end = markers[number + 1] if number + 1 < len(markers) else len(blocks)
         if all(_could_be_entry(text) for _line, text in blocks[start + 1:end]):
             return start
-        problems.warning(path, blocks[start][0], f"the line «{blocks[start][1]}» is followed by paragraphs, not "
-                         "\"see also\" entries; it was kept in the text",
-                         "if it opens the \"see also\" block, put that block after the article's last paragraph")
+        problems.warning(path, blocks[start][0], _('the line «{line}» is followed by paragraphs, not "see also" '
+                                                   'entries; it was kept in the text').format(line=blocks[start][1]),
+                         _("if it opens the \"see also\" block, put that block after the article's last paragraph"))
     return None
 
 
@@ -701,22 +704,22 @@ def _split_headline(blocks: list[tuple[int, str]], first_line: str, path: str,
         return blocks
     first = clean_text(first_line).strip()
     if len(first) <= MAX_HEADLINE:
-        problems.warning(path, line, "the headline runs on into the next line with no blank line between; "
-                         f"line {line} was taken as the headline and the rest as text",
-                         "put a blank line after the headline")
+        problems.warning(path, line, _("the headline runs on into the next line with no blank line between; "
+                                       "line {line} was taken as the headline and the rest as text").format(line=line),
+                         _("put a blank line after the headline"))
         return [(line, first), (line, text[len(first):].strip()), *blocks[1:]]
     end = _SENTENCE_END.search(text, 0, MAX_HEADLINE)
     if end is not None and end.start() >= 10:  # a headline keeps its '!' or '؟', not a full stop
         stop = end.start() + (text[end.start()] != ".")
-        headline, rest, what = text[:stop], text[end.end():].strip(), "its first sentence became the headline " \
-            "and the rest the text"
+        headline, rest = text[:stop], text[end.end():].strip()
+        what = _("its first sentence became the headline and the rest the text")
     else:
         cut = text.rfind(" ", 0, 120)
-        headline, rest, what = text[: cut if cut > 0 else 120] + " …", text, "its first words became the " \
-            "headline, and the whole line the text"
-    problems.warning(path, line, f"the first line is {len(first):,} characters long (has the file lost its line "
-                     f"breaks?); {what}",
-                     "put the headline on the first line, and a blank line before each paragraph")
+        headline, rest = text[: cut if cut > 0 else 120] + " …", text
+        what = _("its first words became the headline, and the whole line the text")
+    problems.warning(path, line, _("the first line is {length:,} characters long (has the file lost its line "
+                                   "breaks?); {what}").format(length=len(first), what=what),
+                     _("put the headline on the first line, and a blank line before each paragraph"))
     return [(line, headline), *([(line, rest)] if rest else []), *blocks[1:]]
 
 
@@ -731,7 +734,7 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
     article = Article(path=rel_path, slug=stem, title="")
     entries: dict[str, Entry] = {}
     if front is not None:
-        loaded = load_mapping(front, rel_path, 2, problems, "the front matter")
+        loaded = load_mapping(front, rel_path, 2, problems, _("the front matter"))
         if loaded is None:
             return None
         entries = loaded
@@ -739,17 +742,18 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
     if "slug" not in entries:
         reason = check_slug(stem)
         if reason:
-            problems.error(rel_path, 1, f"the file name cannot be used as the address: {reason}",
-                           "rename the file or add a 'slug:' line to the front matter")
+            problems.error(rel_path, 1,
+                           _("the file name cannot be used as the address: {reason}").format(reason=reason),
+                           _("rename the file or add a 'slug:' line to the front matter"))
     if rel_path.endswith(".md"):
         env: dict[str, Any] = {}
         body_html, heading, lead, images = _render_markdown(body, not article.title, env, body_line)
         article.images = tuple(_checked_images(images, rel_path, problems))
         if "too_deep" in env:
             problems.warning(rel_path, body_line + env["too_deep"],
-                             f"the Markdown here is nested more than {_markdown.options.maxNesting} "
-                             "levels deep; the rest of the article was left out",
-                             "remove the extra '>' marks or list indentation")
+                             _("the Markdown here is nested more than {levels} levels deep; the rest of the "
+                               "article was left out").format(levels=_markdown.options.maxNesting),
+                             _("remove the extra '>' marks or list indentation"))
         article.body_html, article.lead = body_html, lead
         article.title = article.title or clean_text(heading).strip()
     else:
@@ -760,13 +764,14 @@ def parse_article(rel_path: str, data: bytes, problems: Problems) -> Article | N
             article.title = blocks[0][1]
         _render_text(article, blocks[1:] if blocks else [], problems)
     if len(article.title) > MAX_HEADLINE:
-        problems.warning(rel_path, article.line_of("title"), f"the headline is {len(article.title):,} characters "
-                         "long; it was built, but readers expect a line or two (share cards show its start)",
-                         "shorten it")
+        problems.warning(rel_path, article.line_of("title"),
+                         _("the headline is {length:,} characters long; it was built, but readers expect a line or "
+                           "two (share cards show its start)").format(length=len(article.title)),
+                         _("shorten it"))
     if not article.title:
-        problems.error(rel_path, article.line_of("title"), "the article has no headline",
-                       "add 'title:' to the front matter" if rel_path.endswith(".md")
-                       else "put the headline on the first line")
+        problems.error(rel_path, article.line_of("title"), _("the article has no headline"),
+                       _("add 'title:' to the front matter") if rel_path.endswith(".md")
+                       else _("put the headline on the first line"))
     if len(problems.errors) > before:
         return None
     return article

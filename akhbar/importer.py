@@ -18,6 +18,7 @@ from . import aliases, wordpress
 from . import site as pipeline
 from .config import load_settings
 from .content import Article, check_slug, parse_article, parse_date, split_front_matter
+from .i18n import _
 from .problems import Problems, SiteError
 
 # export column -> front-matter key; the first column present wins
@@ -52,9 +53,10 @@ def _single_lines(rows: list[tuple[int, dict[str, Any]]], shown: str, problems: 
         for column, value in row.items():
             found = _OTHER_BREAKS.search(value) if isinstance(value, str) else None
             if found is not None:
-                problems.warning(shown, number, f"the '{column}' value holds a line separator "
-                                 f"(U+{ord(found.group()):04X}); it was read as a space",
-                                 "check that the row was exported whole")
+                problems.warning(shown, number, _("the '{column}' value holds a line separator (U+{code}); it was "
+                                                  "read as a space").format(column=column,
+                                                                            code=f"{ord(found.group()):04X}"),
+                                 _("check that the row was exported whole"))
                 row[column] = _OTHER_BREAKS.sub(" ", value)
 
 
@@ -63,14 +65,14 @@ def _rows(metadata: Path, problems: Problems) -> list[tuple[int, dict[str, Any]]
     try:
         text = metadata.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.error(shown, 0, f"cannot read the metadata file: {exc}")
+        problems.error(shown, 0, _("cannot read the metadata file: {reason}").format(reason=exc))
         return []
     if metadata.suffix.lower() == ".csv":
         rows = _csv_rows(text)
         _single_lines(rows, shown, problems)
         return rows
     if metadata.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
-        problems.error(shown, 0, "the metadata file must end in .jsonl or .csv")
+        problems.error(shown, 0, _("the metadata file must end in .jsonl or .csv"))
         return []
     rows = []
     for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 may sit in a JSON string
@@ -79,10 +81,10 @@ def _rows(metadata: Path, problems: Problems) -> list[tuple[int, dict[str, Any]]
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.error(shown, number, f"this line is not valid JSON: {exc.msg}")
+            problems.error(shown, number, _("this line is not valid JSON: {reason}").format(reason=exc.msg))
             continue
         if not isinstance(row, dict):
-            problems.error(shown, number, "each line must be a JSON object")
+            problems.error(shown, number, _("each line must be a JSON object"))
             continue
         rows.append((number, row))
     _single_lines(rows, shown, problems)
@@ -94,12 +96,14 @@ def _index(rows: list[tuple[int, dict[str, Any]]], metadata: Path, problems: Pro
     for number, row in rows:
         keys = {Path(str(row[c])).name.removesuffix(".txt") for c in KEY_COLUMNS if row.get(c)}
         if not keys:
-            problems.error(metadata.name, number, "this row names no file",
-                           "give it an 'id' (the file name without .txt) or a 'file' column")
+            problems.error(metadata.name, number, _("this row names no file"),
+                           _("give it an 'id' (the file name without .txt) or a 'file' column"))
         for key in sorted(keys):
             if key in index:
-                problems.error(metadata.name, number, f"a second row for '{key}' (the first is on line "
-                               f"{index[key][0]})", "keep one row per article; the import cannot tell which is right")
+                problems.error(metadata.name, number,
+                               _("a second row for '{key}' (the first is on line {line})").format(key=key,
+                                                                                                   line=index[key][0]),
+                               _("keep one row per article; the import cannot tell which is right"))
             else:
                 index[key] = (number, row)
     return index
@@ -119,7 +123,8 @@ def front_matter(row: dict[str, Any], where: tuple[str, int], problems: Problems
                 problems.error(where[0], where[1], str(exc))
                 continue
         if key == "source_url" and not str(value).lower().startswith(("http://", "https://")):
-            problems.warning(where[0], where[1], f"'{value}' is not a web address; it was left out")
+            problems.warning(where[0], where[1],
+                             _("'{value}' is not a web address; it was left out").format(value=value))
             continue
         out[key] = value if key == "tags" and isinstance(value, list) else str(value)
     return out
@@ -133,28 +138,29 @@ def import_articles(
     index = _index(rows, metadata, problems)
     dest_dir = (site / "content" / into).resolve()
     if not dest_dir.is_relative_to((site / "content").resolve()):
-        problems.error("--into", 0, "the folder must be inside content/")
+        problems.error("--into", 0, _("the folder must be inside content/"))
     files = sorted({f for s in sources for f in (sorted(s.rglob("*.txt")) if s.is_dir() else [s])})
     if not files:
-        problems.error(", ".join(map(str, sources)), 0, "no .txt files to import")
+        problems.error(", ".join(map(str, sources)), 0, _("no .txt files to import"))
     planned: list[tuple[Path, bytes | Path]] = []
     for path in files:
         stem = path.stem
         reason = check_slug(stem)
         if reason:
-            problems.error(path.name, 0, f"the file name cannot be an address: {reason}")
+            problems.error(path.name, 0, _("the file name cannot be an address: {reason}").format(reason=reason))
             continue
         body = path.read_bytes()
         if split_front_matter(body.decode("utf-8", "replace"))[0] is not None:
-            problems.error(path.name, 1, "the file already has front matter; copy it by hand")
+            problems.error(path.name, 1, _("the file already has front matter; copy it by hand"))
             continue
         target = dest_dir / path.name
         if target.exists() and not force:
-            problems.error(path.name, 0, f"{target.relative_to(site)} already exists", "use --force to replace it")
+            problems.error(path.name, 0, _("{path} already exists").format(path=target.relative_to(site)),
+                           _("use --force to replace it"))
             continue
         found = index.get(stem)
         if found is None:
-            problems.warning(path.name, 0, "no metadata row for this file; copied without front matter")
+            problems.warning(path.name, 0, _("no metadata row for this file; copied without front matter"))
             planned.append((target, body))
             continue
         meta = front_matter(found[1], (metadata.name, found[0]), problems)
@@ -189,9 +195,9 @@ def import_wordpress(export_path: Path, site: Path, into: str, force: bool, prob
     settings = load_settings(site, problems)
     dest_dir = (site / "content" / into).resolve()
     if not dest_dir.is_relative_to((site / "content").resolve()):
-        problems.error("--into", 0, "the folder must be inside content/")
+        problems.error("--into", 0, _("the folder must be inside content/"))
     if uploads is not None and not uploads.is_dir():
-        problems.error(str(uploads), 0, "--uploads must be a folder (WordPress's wp-content/uploads)")
+        problems.error(str(uploads), 0, _("--uploads must be a folder (WordPress's wp-content/uploads)"))
         uploads = None
     export = wordpress.read_export(export_path, shown, problems)
     if export is None or settings is None:
@@ -225,8 +231,8 @@ def import_wordpress(export_path: Path, site: Path, into: str, force: bool, prob
     report.copied = len(planned.images.copies)
     for target, data in files:
         if target.exists() and not force and not _same(target, data):
-            problems.error(shown, 0, f"{target.relative_to(site).as_posix()} already exists",
-                           "use --force to replace it, or --into to import into another folder")
+            problems.error(shown, 0, _("{path} already exists").format(path=target.relative_to(site).as_posix()),
+                           _("use --force to replace it, or --into to import into another folder"))
     if problems.errors:
         raise SiteError(problems)
     _write_all(files)
@@ -253,14 +259,15 @@ def _claim_addresses(settings: Any, planned: Any, export: Any, shown: str, probl
             if claimed.get(key) == article.slug:
                 continue  # the old address is the new one
             if not why and (key in aliases.SITE_FILES or key.split("/")[0] in aliases.SITE_FOLDERS):
-                why = "the site itself uses it"
+                why = _("the site itself uses it")
             elif not why and key in claimed:
-                why = f"it is «{claimed[key]}»'s"
+                why = _("it is «{claimed}»'s").format(claimed=claimed[key])
             elif not why and (key in folders or any(p in claimed for p in parents)):
-                why = "it clashes with the folder of another address"
+                why = _("it clashes with the folder of another address")
             if why:
-                problems.warning(shown, article.item.line, f"«{article.slug}»: the old address /{old} was not "
-                                 f"kept as an alias: {why}")
+                problems.warning(shown, article.item.line,
+                                 _("«{slug}»: the old address /{old} was not kept as an alias: {why}").format(
+                                     slug=article.slug, old=old, why=why))
                 continue
             claimed[key] = article.slug
             folders.update(parents)

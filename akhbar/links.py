@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 from .arabic import headline_key
 from .content import Article, SeeAlso, as_datetime
+from .i18n import N_, _, language
+from .messages import count
 from .problems import Level, Problem, Problems, shown
 
 
@@ -28,8 +30,7 @@ class Unresolved:
 
     @property
     def message(self) -> str:
-        kind = _kind(self.entry.text)
-        return f"no article has the {kind} «{self.entry.text}»"
+        return _(NO_ARTICLE[_kind(self.entry.text)]).format(text=self.entry.text)
 
     @property
     def hint(self) -> str:
@@ -37,7 +38,8 @@ class Unresolved:
             return ""
         from babel.lists import format_list
 
-        return "did you mean " + format_list([f"«{s}»" for s in self.suggestions], style="or", locale="en") + "?"
+        names = format_list([f"«{s}»" for s in self.suggestions], style="or", locale=language())
+        return _("did you mean {names}?").format(names=names)
 
     def format(self) -> str:
         """`path:line: no article has the headline «…» (did you mean «…»?)`."""
@@ -58,6 +60,10 @@ def _is_slug(text: str) -> bool:
 
 
 _SLUG_LIKE = re.compile(r"^[\w.]+(?:[-_][\w.]+)+$|^[A-Za-z0-9._-]+$")
+
+
+NO_ARTICLE = {"address": N_("no article has the address «{text}»"), "slug": N_("no article has the slug «{text}»"),
+              "headline": N_("no article has the headline «{text}»")}
 
 
 def _kind(text: str) -> str:
@@ -229,8 +235,8 @@ def resolve(articles: list[Article], problems: Problems) -> list[Unresolved]:
             candidates = index.candidates(entry)
             if candidates and all(c is article for c in candidates):
                 problems.warning(article.path, entry.line,
-                                 f"the \"see also\" entry «{entry.text}» names this article itself",
-                                 "remove it or name another article")
+                                 _('the "see also" entry «{text}» names this article itself').format(text=entry.text),
+                                 _("remove it or name another article"))
                 entry.target = None
                 continue
             entry.target = choose(article, entry, candidates)
@@ -238,8 +244,9 @@ def resolve(articles: list[Article], problems: Problems) -> list[Unresolved]:
                 if len(candidates) > 1:
                     problems.warning(
                         article.path, entry.line,
-                        f"the \"see also\" entry «{entry.text}» matches {len(candidates)} articles",
-                        "name one by its slug: " + ", ".join(sorted(c.slug for c in candidates)))
+                        count(len(candidates), 'the "see also" entry «{text}» matches {n} article',
+                              'the "see also" entry «{text}» matches {n} articles', text=entry.text),
+                        _("name one by its slug: {names}").format(names=", ".join(sorted(c.slug for c in candidates))))
                 unresolved.append(Unresolved(article, entry))
             elif article not in entry.target.backlinks:
                 entry.target.backlinks.append(article)

@@ -30,13 +30,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup, escape
 
 from . import incremental, workers
 from .content import IMAGE_PLACEHOLDER, Article, ImageRef, Picture, Variant
+from .i18n import _, language
 from .output import Output, store_file
 from .problems import Problems
 
@@ -101,10 +102,21 @@ def _missing_hint(root: Path, rel: str, src: str) -> str:
     folded = {name.casefold(): name for name in reversed(names)}  # 'Photo.JPG' for 'photo.jpg'
     close = difflib.get_close_matches(posixpath.basename(rel).casefold(), list(folded), n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{folded[close[0]]}'?"
+        return _("did you mean '{path}'?").format(path=folded[close[0]])
     if src.startswith("/"):
-        return "a path starting with '/' is looked up in content/: put the file there or correct the path"
-    return "put the file beside the article, or write its path inside content/ with a leading '/'"
+        return _("a path starting with '/' is looked up in content/: put the file there or correct the path")
+    return _("put the file beside the article, or write its path inside content/ with a leading '/'")
+
+
+class Unsupported(ValueError):
+    """An image that can be read, but not published as it is (too many pixels, a format browsers lack)."""
+
+
+class Unreadable(NamedTuple):
+    """Why an image file cannot be used, in the language of the build that found out."""
+
+    message: str
+    unsupported: bool
 
 
 def read_image(data: bytes) -> ImageInfo:
@@ -121,21 +133,23 @@ def read_image(data: bytes) -> ImageInfo:
             kind = image.format or ""
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ValueError(f"the image is {width}×{height} pixels; images over "
-                                 f"{MAX_PIXELS // 1_000_000} megapixels are not read")
+                raise Unsupported(_("the image is {width}×{height} pixels; images over {most} megapixels are not "
+                                    "read").format(width=width, height=height, most=MAX_PIXELS // 1_000_000))
             if kind not in FORMATS:
-                raise ValueError(f"the image is in {kind or 'an unknown'} format, which not every browser shows")
+                raise Unsupported(_("the image is in {kind} format, which not every browser shows").format(kind=kind)
+                                  if kind else _("the image is in an unknown format, which not every browser shows"))
             image.load()
             frames = getattr(image, "n_frames", 1)
             orientation = image.getexif().get(_ORIENTATION, 1)
     except UnidentifiedImageError:
-        raise ValueError("the file is not an image that can be read") from None
+        raise ValueError(_("the file is not an image that can be read")) from None
     except Image.DecompressionBombError:
-        raise ValueError(f"the image has more than {MAX_PIXELS // 1_000_000} megapixels; it was not read") from None
+        raise Unsupported(_("the image has more than {most} megapixels; it was not read").format(
+            most=MAX_PIXELS // 1_000_000)) from None
     except (OSError, SyntaxError) as exc:
         if "truncated" in str(exc).lower():
-            raise ValueError("the image file ends too soon (is it cut short, or half downloaded?)") from None
-        raise ValueError(f"the image could not be read ({exc})") from None
+            raise ValueError(_("the image file ends too soon (is it cut short, or half downloaded?)")) from None
+        raise ValueError(_("the image could not be read ({reason})").format(reason=exc)) from None
     if orientation in _SIDEWAYS:
         width, height = height, width
     return ImageInfo(kind, width, height, frames > 1, len(data))
@@ -146,7 +160,7 @@ class InfoCache:
 
     def __init__(self, folder: Path | None):
         self.path = folder / "media-info.pickle" if folder else None
-        self.old: dict[str, ImageInfo | str] = {}
+        self.old: dict[str, ImageInfo | Unreadable] = {}
         if self.path is not None:
             try:
                 loaded = pickle.loads(self.path.read_bytes())
@@ -155,16 +169,16 @@ class InfoCache:
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
                     TypeError, IndexError):
                 pass
-        self.new: dict[str, ImageInfo | str] = {}
+        self.new: dict[str, ImageInfo | Unreadable] = {}
 
-    def info(self, digest: str, data: bytes) -> ImageInfo | str:
+    def info(self, digest: str, data: bytes) -> ImageInfo | Unreadable:
         """The image's info, or why it cannot be read."""
         found = self.old.get(digest)
         if found is None:
             try:
                 found = read_image(data)
             except ValueError as exc:
-                found = str(exc)
+                found = Unreadable(str(exc), isinstance(exc, Unsupported))
         self.new[digest] = found
         return found
 
@@ -179,7 +193,7 @@ class InfoCache:
 def _versions() -> str:
     import PIL
 
-    return f"{VERSION}:{PIL.__version__}"
+    return f"{VERSION}:{PIL.__version__}:{language()}"  # the messages it keeps are in one language
 
 
 def _read_file(root: Path, rel: str) -> tuple[bytes | None, str, str]:
@@ -190,20 +204,22 @@ def _read_file(root: Path, rel: str) -> tuple[bytes | None, str, str]:
         if not path.exists() and not path.is_symlink():
             return None, "", ""
         if not path.resolve().is_relative_to(content):  # the file, or a folder on its way, links out
-            return None, "the image is a link to outside content/; it was not read", \
-                "copy the image into content/ instead of linking to it"
+            return None, _("the image is a link to outside content/; it was not read"), \
+                _("copy the image into content/ instead of linking to it")
         if not path.exists():
-            return None, "the image is a broken link", "give the path of an image file"
+            return None, _("the image is a broken link"), _("give the path of an image file")
         if not path.is_file():
-            return None, "the image is not a regular file (a folder, a pipe or a device)", \
-                "give the path of an image file"
+            return None, _("the image is not a regular file (a folder, a pipe or a device)"), \
+                _("give the path of an image file")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return None, f"the image is {size / 1e6:.1f} MB; images over {MAX_BYTES / 1e6:.0f} MB are not read", \
-                "save it smaller (a news photo needs no more than 2000 pixels across)"
+            return None, _("the image is {size} MB; images over {most} MB are not read").format(
+                size=f"{size / 1e6:.1f}", most=f"{MAX_BYTES / 1e6:.0f}"), \
+                _("save it smaller (a news photo needs no more than 2000 pixels across)")
         return path.read_bytes(), "", ""
     except OSError as exc:
-        return None, f"the image could not be read: {exc.strerror or exc}", "check that you may read the file"
+        return None, _("the image could not be read: {reason}").format(reason=exc.strerror or exc), \
+            _("check that you may read the file")
 
 
 def _digest(data: bytes) -> str:
@@ -243,8 +259,8 @@ class Loader:
             return Picture(ref.src)
         rel = local_path(article.path, ref.src)
         if rel is None:
-            self.problems.error(article.path, ref.line, f"the image '{ref.src}' is outside content/",
-                                "copy it into content/, beside the article or in a folder such as content/images/")
+            self.problems.error(article.path, ref.line, _("the image '{src}' is outside content/").format(src=ref.src),
+                                _("copy it into content/, beside the article or in a folder such as content/images/"))
             return None
         found = self.media.pictures.get(rel)
         if found is not None:
@@ -260,13 +276,14 @@ class Loader:
         data, message, hint = _read_file(self.root, rel)
         if data is None:
             return (message, hint) if message else (
-                f"the image file '{src}' was not found (looked for {rel})", _missing_hint(self.root, rel, src))
+                _("the image file '{src}' was not found (looked for {path})").format(src=src, path=rel),
+                _missing_hint(self.root, rel, src))
         digest = _digest(data)
         info = self.cache.info(digest, data)
-        if isinstance(info, str):
-            hint = ("save it as JPEG (photographs) or PNG (drawings)" if "format" in info or "megapixels" in info
-                    else "is it damaged, or another kind of file? save it again as JPEG or PNG")
-            return f"{info}: {rel}", hint
+        if isinstance(info, Unreadable):
+            hint = (_("save it as JPEG (photographs) or PNG (drawings)") if info.unsupported
+                    else _("is it damaged, or another kind of file? save it again as JPEG or PNG"))
+            return f"{info.message}: {rel}", hint
         self.media.files[rel] = (digest, info)
         sizes = variants(digest, info)
         self.media.pictures[rel] = Picture(rel, sizes[-1].width, sizes[-1].height, FORMATS[info.format][1], digest,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import load_settings
+from .i18n import _
 from .problems import Problems
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
@@ -127,11 +128,11 @@ def create(folder: Path, problems: Problems, title: str = DEFAULT_TITLE, base_ur
     """
     shown = str(folder)
     if folder.exists() and not folder.is_dir():
-        problems.error(shown, 0, "this is a file, not a folder", "choose a new folder for the archive")
+        problems.error(shown, 0, _("this is a file, not a folder"), _("choose a new folder for the archive"))
         return None
     if folder.is_dir() and any(folder.iterdir()):
-        problems.error(shown, 0, "the folder is not empty; akhbar init writes only into a new or empty folder",
-                       "choose a new folder, or empty this one")
+        problems.error(shown, 0, _("the folder is not empty; akhbar init writes only into a new or empty folder"),
+                       _("choose a new folder, or empty this one"))
         return None
     requirement, known = akhbar_requirement()
     files = skeleton_files(title, base_url, today or date.today(), requirement, known, shards)
@@ -148,8 +149,8 @@ def create(folder: Path, problems: Problems, title: str = DEFAULT_TITLE, base_ur
             folder.rmdir()
         staging.rename(folder)
     except OSError as exc:
-        problems.error(shown, 0, f"the archive could not be written: {exc.strerror or exc}",
-                       "check that the folder above it exists and that you may write there")
+        problems.error(shown, 0, _("the archive could not be written: {reason}").format(reason=exc.strerror or exc),
+                       _("check that the folder above it exists and that you may write there"))
         return None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

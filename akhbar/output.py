@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .i18n import N_, _
 from .problems import Problem
 from .workers import name_process
 
@@ -138,14 +139,15 @@ class Output:
         if self.site is not None:
             check_place(out, self.site)
         if out.exists() and not out.is_dir():
-            raise OutputError("the output folder exists and is not a folder", str(out),
-                              "choose another --out folder")
+            raise OutputError(_("the output folder exists and is not a folder"), str(out),
+                              _("choose another --out folder"))
         if out.is_dir() and is_mount(out):
-            raise OutputError("the output folder is a mount point; a build replaces the folder itself, which a "
-                              "mount point cannot be", str(out), f"choose a folder inside it, such as {out / 'site'}")
+            raise OutputError(_("the output folder is a mount point; a build replaces the folder itself, which a "
+                                "mount point cannot be"), str(out),
+                              _("choose a folder inside it, such as {path}").format(path=out / "site"))
         if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-            raise OutputError("the output folder is not empty and was not made by a build", str(out),
-                              "choose another --out folder or empty it first")
+            raise OutputError(_("the output folder is not empty and was not made by a build"), str(out),
+                              _("choose another --out folder or empty it first"))
 
     def recover(self) -> None:
         """Tidy what a killed build left: restore a moved-away site, drop dead staging folders."""
@@ -244,15 +246,19 @@ class Output:
 def check_place(out: Path, site: Path) -> None:
     """Refuse an output folder inside what the build reads, or holding the site itself."""
     site = Path(os.path.realpath(site))
-    for name, what in (("content", "as articles"), ("templates", "as templates"), ("static", "into itself")):
+    for name, what in (("content", N_("the output folder is inside content/; every build would read the one before "
+                                      "as articles")),
+                       ("templates", N_("the output folder is inside templates/; every build would read the one "
+                                        "before as templates")),
+                       ("static", N_("the output folder is inside static/; every build would read the one before "
+                                     "into itself"))):
         folder = Path(os.path.realpath(site / name))
         if out == folder or out.is_relative_to(folder):
-            raise OutputError(f"the output folder is inside {name}/; every build would read the one before {what}",
-                              str(out), "choose an --out folder outside content/, templates/ and static/, "
-                              "such as public/")
+            raise OutputError(_(what), str(out),
+                              _("choose an --out folder outside content/, templates/ and static/, such as public/"))
     if site.is_relative_to(out):
-        raise OutputError("the output folder holds the site itself; a build would replace the site's own files",
-                          str(out), "choose an --out folder inside the site folder, such as public/, or elsewhere")
+        raise OutputError(_("the output folder holds the site itself; a build would replace the site's own files"),
+                          str(out), _("choose an --out folder inside the site folder, such as public/, or elsewhere"))
 
 
 _HELD: dict[str, list[int]] = {}  # output folder -> [lock file descriptor, holds], for this process
@@ -280,7 +286,7 @@ def _holder(out: Path) -> str:
         pid = lock_path(out).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return ""
-    return f" (process {pid})" if pid.isdigit() else ""
+    return _(" (process {pid})").format(pid=pid) if pid.isdigit() else ""
 
 
 @contextmanager
@@ -305,7 +311,8 @@ def build_lock(out: Path, waiting: Callable[[str], None] | None = None) -> Itera
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if waiting is not None:
-                waiting(f"another build into {key} is running{_holder(Path(key))}; waiting for it to finish…")
+                waiting(_("another build into {path} is running{holder}; waiting for it to finish…").format(
+                    path=key, holder=_holder(Path(key))))
             fcntl.flock(fd, fcntl.LOCK_EX)
         if is_file:
             os.ftruncate(fd, 0)

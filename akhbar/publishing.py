@@ -220,9 +220,11 @@ class Publisher:
         if entry is None:
             return
         if len(entry.loc) > feeds.MAX_LOC:
-            self.report.problems.warning(page.path, 0, f"the page's address is {len(entry.loc):,} characters long; "
-                                         f"sitemaps take at most {feeds.MAX_LOC:,}, so it was left out",
-                                         "shorten the article's slug")
+            self.report.problems.warning(page.path, 0,
+                                         _("the page's address is {length:,} characters long; sitemaps take at "
+                                           "most {most:,}, so it was left out").format(length=len(entry.loc),
+                                                                                      most=feeds.MAX_LOC),
+                                         _("shorten the article's slug"))
             return
         self.sitemap.append(entry)
 
@@ -322,8 +324,9 @@ class Publisher:
     def check_size(self, size: int) -> None:
         """Warn as the site nears GitHub Pages' 1 GB limit."""
         if size >= PAGES_LIMIT * PAGES_WARN:
-            over = "is over" if size > PAGES_LIMIT else "is near"
+            said = (_("the site is {size} MB and is over GitHub Pages' 1 GB limit") if size > PAGES_LIMIT
+                    else _("the site is {size} MB and is near GitHub Pages' 1 GB limit"))
             self.report.problems.warning(
-                "build", 0, f"the site is {size / 1e6:,.0f} MB and {over} GitHub Pages' 1 GB limit",
-                "host it elsewhere, or split it into shards by date, each its own site (site.yaml shards:)")
+                "build", 0, said.format(size=f"{size / 1e6:,.0f}"),
+                _("host it elsewhere, or split it into shards by date, each its own site (site.yaml shards:)"))
 

@@ -30,6 +30,7 @@ from . import media
 from .arabic import arabic_digits, language_direction
 from .config import Settings
 from .content import Article, Picture, date_iso
+from .i18n import _
 from .problems import Problem, Problems
 from .share import deep_links
 
@@ -205,11 +206,13 @@ class Renderer:
             try:
                 self.env.get_template(name)
             except TemplateSyntaxError as exc:
-                problems.error(f"templates/{name}", exc.lineno or 1, f"the template is not valid Jinja: {exc.message}",
-                               "fix it, or delete it to use the theme's own")
+                problems.error(f"templates/{name}", exc.lineno or 1, _("the template is not valid Jinja: "
+                                                                       "{message}").format(message=exc.message),
+                               _("fix it, or delete it to use the theme's own"))
             except TemplateError as exc:
-                problems.error(f"templates/{name}", 1, f"the template is not valid Jinja: {exc.message}",
-                               "fix it, or delete it to use the theme's own")
+                problems.error(f"templates/{name}", 1, _("the template is not valid Jinja: "
+                                                         "{message}").format(message=exc.message),
+                               _("fix it, or delete it to use the theme's own"))
 
 
 class PageError(Exception):
@@ -230,8 +233,9 @@ def template_problem(exc: TemplateError, site_dir: Path, page: str) -> Problem:
             except ValueError:
                 continue
             where, line = f"{prefix}/{rel}", frame.lineno or 0
-    return Problem(where, line, f"the page {page} could not be rendered: {exc.message or exc}",
-                   hint="fix the template; the previous site is unchanged")
+    return Problem(where, line, _("the page {page} could not be rendered: {reason}").format(
+        page=page, reason=exc.message or exc),
+                   hint=_("fix the template; the previous site is unchanged"))
 
 
 def _picture(picture: Picture | None, url: Callable[[str], str], alt: str, **options: Any) -> str:

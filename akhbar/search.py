@@ -38,6 +38,7 @@ from pathlib import Path
 
 from . import collections, matching, timings, workers
 from .content import Article, date_iso
+from .i18n import _
 from .output import Output, pid_alive
 from .pagefind_bundle import (
     PAGEFIND_VERSION,
@@ -298,14 +299,14 @@ def run_pagefind(source: Path, bundle: Path, started: Callable[[subprocess.Popen
                                    preexec_fn=functools.partial(workers.die_with_parent, os.getpid()),
                                    process_group=0)
     except OSError as exc:
-        raise SearchError(f"could not run Pagefind: {exc}") from exc
+        raise SearchError(_("could not run Pagefind: {reason}").format(reason=exc)) from exc
     if started is not None:
         started(process)
     stdout, stderr = process.communicate()
     if process.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
         detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
-        raise SearchError(f"Pagefind failed to index the site ({detail[0]}); "
-                          f"install it with: pip install 'pagefind[bin]=={PAGEFIND_VERSION}'")
+        raise SearchError(_("Pagefind failed to index the site ({reason}); install it with: pip install "
+                            "'pagefind[bin]=={version}'").format(reason=detail[0], version=PAGEFIND_VERSION))
 
 
 def write_sources(articles: Sequence[Article], renderer: Renderer, names: FilterNames | None, source: Path,

@@ -124,12 +124,15 @@ LIVE_JS = r"""/* akhbar preview (build.py serve): reload the page after every re
     // Each problem is `path:line: …`: the location in an isolated left-to-right run of its own (a path
     // may hold Arabic and Latin), the message after it in the box's direction; numbers inside the box.
     var list = add(box, "ol", "", {margin: ".5rem 0 0", paddingInlineStart: "2.5em"});
+    // Monospace suits Latin paths and messages; Arabic set in it falls apart, so Arabic messages keep
+    // the box's font and only the location is monospace.
+    var mono = "14px/1.5 ui-monospace, monospace";
     var where = error.where || [];
     (error.problems || []).forEach(function (text, i) {
-      var item = add(list, "li", "", {font: "14px/1.5 ui-monospace, monospace", whiteSpace: "pre-wrap",
-                                      overflowWrap: "anywhere", margin: ".25rem 0"});
+      var item = add(list, "li", "", {font: box.lang === "ar" ? "15px/1.6 system-ui, sans-serif" : mono,
+                                      whiteSpace: "pre-wrap", overflowWrap: "anywhere", margin: ".25rem 0"});
       var at = where[i] && text.indexOf(where[i]) === 0 ? where[i].length : 0;
-      if (at) add(item, "span", text.slice(0, at)).dir = "ltr";
+      if (at) add(item, "span", text.slice(0, at), {font: mono}).dir = "ltr";
       item.appendChild(document.createTextNode(text.slice(at)));
     });
     if (error.more) add(box, "p", error.more, {margin: ".5rem 0 0"});

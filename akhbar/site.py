@@ -30,6 +30,7 @@ from . import (
 )
 from .config import Settings, Shard, load_settings
 from .content import LARGE_FILE_BYTES, MAX_FILE_BYTES, Article, parse_article
+from .i18n import N_, _
 from .output import Claim, Output, build_lock, collisions, path_key
 from .problems import Problem, Problems, SiteError, read_hint, reason, unicode_forms, write_hint
 from .render import THEME, Page, PageError, Renderer, Urls, article_page, template_problem
@@ -78,7 +79,7 @@ class BuildResult:
 def article_files(root: Path, problems: Problems) -> list[sources.Source]:
     """Every article file under content/, in order; names starting with '_' or '.' are skipped."""
     if not os.path.lexists(root / "content"):
-        problems.error("content", 0, "the content/ folder is missing", "create it and put articles in it")
+        problems.error("content", 0, _("the content/ folder is missing"), _("create it and put articles in it"))
         return []
     return sources.walk(root, sources.CONTENT, problems, wanted=sources.is_article, skip=sources.skipped_in_content)
 
@@ -97,13 +98,14 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
     for source in files:
         rel = source.rel
         if source.size > MAX_FILE_BYTES:
-            problems.error(rel, 1, f"the file is {source.size / 1e6:.1f} MB; articles over "
-                           f"{MAX_FILE_BYTES / 1e6:.0f} MB are not read", "split it or remove it")
+            problems.error(rel, 1, _("the file is {size} MB; articles over {most} MB are not read").format(
+                size=f"{source.size / 1e6:.1f}", most=f"{MAX_FILE_BYTES / 1e6:.0f}"), _("split it or remove it"))
             continue
         try:
             data = source.path.read_bytes()
         except OSError as exc:
-            problems.error(rel, 1, f"the file could not be read: {reason(exc)}", read_hint(exc))
+            problems.error(rel, 1, _("the file could not be read: {reason}").format(reason=reason(exc)),
+                           read_hint(exc))
             continue
         key = cache.key(rel, data)
         slots.append((rel, data, key, cache.get(key)))
@@ -119,8 +121,9 @@ def read_articles(root: Path, problems: Problems, progress: Progress | None = No
         if pickled is not None:
             articles.append(pickle.loads(pickled))
             if len(data) > LARGE_FILE_BYTES:
-                problems.warning(rel, 1, f"the article is {len(data) / 1e6:.1f} MB; it was built, but a page "
-                                 "this large is slow to open", "is it several articles in one? split it")
+                problems.warning(rel, 1, _("the article is {size} MB; it was built, but a page this large is slow to "
+                                           "open").format(size=f"{len(data) / 1e6:.1f}"),
+                                 _("is it several articles in one? split it"))
         if progress:
             progress(done, len(slots))
     cache.save()
@@ -185,8 +188,9 @@ def assign_urls(settings: Settings, articles: list[Article], problems: Problems)
             other = owners[key]
             forms = unicode_forms(article.path, other.path)
             problems.error(article.path, article.line_of("slug"),
-                           f"this article has the same address as {other.path} ({article.url})"
-                           + (f"; {forms}" if forms else ""), "give one of them a different 'slug:'")
+                           _("this article has the same address as {path} ({url})").format(path=other.path,
+                                                                                            url=article.url)
+                           + (f"; {forms}" if forms else ""), _("give one of them a different 'slug:'"))
         else:
             owners[key] = article
 
@@ -214,8 +218,8 @@ def load(root: Path, base_url: str | None = None, progress: Progress | None = No
     for article in articles:
         if article.date is None:
             problems.warning(article.path, article.line_of("date"),
-                             "the article has no date; it is listed as undated",
-                             "add a line such as 'date: 2017-09-17' to the front matter")
+                             _("the article has no date; it is listed as undated"),
+                             _("add a line such as 'date: 2017-09-17' to the front matter"))
     with timings.span("resolve see-also links"):
         unresolved = links.resolve(articles, problems)
     site = Site(root, settings, articles, unresolved, problems, images=images, templates=templates, static=static)
@@ -234,41 +238,45 @@ def claimed_outputs(site: Site) -> list[Claim]:
     sitemaps, robots.txt, CNAME and the search index."""
     settings, nav = site.settings, site.nav or collections.navigation(site.articles)
     own = {source.rel.split("/", 1)[1] for source in site.static}
-    claims = [Claim(rel, f"the theme's file {rel}", kind="theme") for rel in theme_static() if rel not in own]
-    claims += [Claim(rel, f"the file static/{rel}", f"static/{rel}", 0, "static") for rel in sorted(own)]
-    claims.append(Claim(".nojekyll", "the .nojekyll file GitHub Pages needs"))
+    claims = [Claim(rel, _("the theme's file {path}").format(path=rel), kind="theme")
+              for rel in theme_static() if rel not in own]
+    claims += [Claim(rel, _("the file static/{path}").format(path=rel), f"static/{rel}", 0, "static")
+               for rel in sorted(own)]
+    claims.append(Claim(".nojekyll", _("the .nojekyll file GitHub Pages needs")))
     if site.pages is None:
         site.pages = list(pages(site, nav))
     for page in site.pages:
         article = page.data.get("article")
         if article is not None:
-            claims.append(Claim(page.path, f"the article {article.path}", article.path, article.line_of("slug"),
+            claims.append(Claim(page.path, _("the article {path}").format(path=article.path), article.path,
+                                article.line_of("slug"),
                                 "article"))
         else:
-            claims.append(Claim(page.path, f"the site's page «{page.title}»"))
+            claims.append(Claim(page.path, _("the site's page «{title}»").format(title=page.title)))
     for job in media.jobs(site.images):
-        claims.append(Claim(job.variant.path, f"the image {job.source} as published", kind="image"))
+        claims.append(Claim(job.variant.path, _("the image {source} as published").format(source=job.source),
+                            kind="image"))
     for redirect in site.redirects:
         source = redirect.article.path
-        claims.append(Claim(redirect.path, f"an alias of {source}", source, redirect.article.line_of("aliases"),
-                            "alias"))
+        claims.append(Claim(redirect.path, _("an alias of {source}").format(source=source), source,
+                            redirect.article.line_of("aliases"), "alias"))
     if cards.find_fonts()[0] is not None:
         for article in site.articles if settings.cards else ():
-            claims.append(Claim(publishing.card_path(article), f"the share card of {article.path}", article.path,
-                                article.line_of("slug"), "card"))
+            claims.append(Claim(publishing.card_path(article), _("the share card of {path}").format(path=article.path),
+                                article.path, article.line_of("slug"), "card"))
         if publishing.SITE_CARD not in own:
-            claims.append(Claim(publishing.SITE_CARD, "the site's share card"))
+            claims.append(Claim(publishing.SITE_CARD, _("the site's share card")))
         if publishing.LOGO not in own:
-            claims.append(Claim(publishing.LOGO, "the publisher's logo"))
+            claims.append(Claim(publishing.LOGO, _("the publisher's logo")))
     sections = nav.terms.get("section", [])
     for feed in feeds.plan_feeds(settings.title, nav.ordered, sections, settings.feed_size):
-        claims.append(Claim(feed.path, f"the Atom feed «{feed.title}»"))
-    claims += [Claim(path, "the site's sitemap") for path in _sitemap_paths(site.pages, settings)]
-    claims.append(Claim(feeds.ROBOTS, "the site's robots.txt"))
+        claims.append(Claim(feed.path, _("the Atom feed «{title}»").format(title=feed.title)))
+    claims += [Claim(path, _("the site's sitemap")) for path in _sitemap_paths(site.pages, settings)]
+    claims.append(Claim(feeds.ROBOTS, _("the site's robots.txt")))
     if settings.cname:
-        claims.append(Claim("CNAME", "the CNAME file (cname: in site.yaml)"))
+        claims.append(Claim("CNAME", _("the CNAME file (cname: in site.yaml)")))
     if settings.search:
-        claims += [Claim(f"{b.folder}/", "the search index") for b in search.plan_bundles(site.articles)]
+        claims += [Claim(f"{b.folder}/", _("the search index")) for b in search.plan_bundles(site.articles)]
     return claims
 
 
@@ -291,10 +299,13 @@ def theme_static() -> list[str]:
 
 
 _BLAME = {"static": 0, "alias": 1, "card": 2, "article": 2}  # who is told: the most likely mistake first
-_SUBJECT = {"static": "this file would be published as", "alias": "the alias",
-            "card": "this article's share card", "article": "this article's address"}
-_FIX = {"static": "rename or remove it", "alias": "remove it from aliases",
-        "card": "give the article another 'slug:'", "article": "give it another 'slug:', or change 'permalink'"}
+# What the editor's file is told (translated where it is said): "{subject} {path} {clash}", and the fix.
+_SUBJECT = {"static": N_("this file would be published as {path}, which {clash}"),
+            "alias": N_("the alias {path} {clash}"),
+            "card": N_("this article's share card {path} {clash}"),
+            "article": N_("this article's address {path} {clash}")}
+_FIX = {"static": N_("rename or remove it"), "alias": N_("remove it from aliases"),
+        "card": N_("give the article another 'slug:'"), "article": N_("give it another 'slug:', or change 'permalink'")}
 
 
 def check_addresses(site: Site, problems: Problems) -> None:
@@ -307,17 +318,17 @@ def check_addresses(site: Site, problems: Problems) -> None:
         if not blamed.source:
             continue  # two of the site's own pages (terms spelt alike): not the editor's to fix
         if path_key(blamed.path) == path_key(other.path):
-            clash = f"is also the address of {other.owner}"
+            clash = _("is also the address of {owner}").format(owner=other.owner)
             if blamed.path != other.path:
                 forms = unicode_forms(blamed.path, other.path)
-                clash += f", written {other.path}" + (f" ({forms})" if forms else "")
+                clash += _(", written {path}").format(path=other.path) + (f" ({forms})" if forms else "")
         elif other.path.endswith("/") and path_key(blamed.path).startswith(path_key(other.path) + "/"):
-            clash = f"lies inside {other.path}, the folder of {other.owner}"
+            clash = _("lies inside {path}, the folder of {owner}").format(path=other.path, owner=other.owner)
         else:
-            clash = f"clashes with {other.path} ({other.owner}): one is a file where the other needs a folder"
-        which = ", which" if blamed.kind == "static" else ""
-        problems.error(blamed.source, blamed.line, f"{_SUBJECT[blamed.kind]} {blamed.path}{which} {clash}",
-                       _FIX[blamed.kind])
+            clash = _("clashes with {path} ({owner}): one is a file where the other needs a folder").format(
+                path=other.path, owner=other.owner)
+        problems.error(blamed.source, blamed.line, _(_SUBJECT[blamed.kind]).format(path=blamed.path, clash=clash),
+                       _(_FIX[blamed.kind]))
 
 
 def apply_labels(settings: Settings, articles: list[Article]) -> None:
@@ -449,11 +460,12 @@ def _failure(exc: BaseException, site: Site, output: Output) -> Problem | None:
         filename.is_relative_to(f) for f in (output.staging, output.out))
     if not ours and filename is not None and filename.is_relative_to(site.root):
         return Problem(filename.relative_to(site.root).as_posix(), 0,
-                       f"the file could not be read: {reason(exc)}", hint=read_hint(exc))
+                       _("the file could not be read: {reason}").format(reason=reason(exc)), hint=read_hint(exc))
     if not ours and filename is not None:  # a temporary folder (the search index's sources)
-        return Problem(str(filename), 0, f"the build's temporary files could not be written: {reason(exc)}",
+        return Problem(str(filename), 0, _("the build's temporary files could not be written: "
+                                           "{reason}").format(reason=reason(exc)),
                        hint=write_hint(exc))
-    return Problem(str(output.out), 0, f"the new site could not be written: {reason(exc)}",
+    return Problem(str(output.out), 0, _("the new site could not be written: {reason}").format(reason=reason(exc)),
                    hint=write_hint(exc))
 
 
@@ -557,14 +569,16 @@ def shard_problem(site: Site, name: str) -> Problem | None:
     """Why `build --shard NAME` cannot build that shard (None: it can)."""
     names = [s.name for s in site.settings.shards]
     if not names:
-        return Problem("site.yaml", 1, f"--shard {name}: site.yaml has no 'shards:'",
-                       hint="add shards: (see the README's «Archives larger than one site»), or build without --shard")
+        return Problem("site.yaml", 1, _("--shard {name}: site.yaml has no 'shards:'").format(name=name),
+                       hint=_("add shards: (see the README's «Archives larger than one site»), or build without "
+                              "--shard"))
     if name not in names:
         import difflib
 
         close = difflib.get_close_matches(name, names, n=1)
-        return Problem("site.yaml", 1, f"--shard {name}: no shard has that name",
-                       hint=f"did you mean {close[0]}?" if close else "the shards are " + ", ".join(names))
+        return Problem("site.yaml", 1, _("--shard {name}: no shard has that name").format(name=name),
+                       hint=_("did you mean {names}?").format(names=close[0]) if close
+                       else _("the shards are {names}").format(names=", ".join(names)))
     return None
 
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import ARTICLE_SUFFIXES
-from .i18n import _
+from .i18n import N_, _
 from .problems import Problems, read_hint, reason
 
 CONTENT, TEMPLATES, STATIC = "content", "templates", "static"
-_NOUNS = {CONTENT: ("article", "articles", "the article's text")}  # others: file, files
+_NOUNS = {CONTENT: (N_("article"), N_("articles"), N_("the article's text"))}  # others: file, files
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,18 @@ def walk(root: Path, top: str, problems: Problems, wanted: Callable[[str], bool]
         info = os.stat(base)  # follows a link: content/ may be one
     except FileNotFoundError:
         if os.path.islink(base):
-            problems.error(top, 0, f"{top}/ is a link to nothing", f"make {top}/ a folder, or link it to one")
+            problems.error(top, 0, _("{top}/ is a link to "
+                                     "nothing").format(top=top), _("make {top}/ a folder, or link it to "
+                                                                   "one").format(top=top))
         return []
     except OSError as exc:
-        problems.error(top, 0, f"the {top}/ folder could not be read: {reason(exc)}", read_hint(exc))
+        problems.error(top, 0, _("the {top}/ folder could not be read: "
+                                 "{reason}").format(top=top, reason=reason(exc)), read_hint(exc))
         return []
     if not stat.S_ISDIR(info.st_mode):
-        problems.error(top, 0, f"{top} is not a folder", f"make {top}/ a folder holding the site's files")
+        problems.error(top, 0, _("{top} is not a "
+                                 "folder").format(top=top), _("make {top}/ a folder holding the site's "
+                                                              "files").format(top=top))
         return []
     walker = _Walker(top, os.path.realpath(base), problems, wanted, skip)
     found: list[Source] = []
@@ -90,7 +95,7 @@ class _Walker:
                  skip: Callable[[str], bool]):
         self.top, self.real_top, self.problems = top, real_top, problems
         self.wanted, self.skip = wanted, skip
-        self.one, self.many, self.text = _NOUNS.get(top, ("file", "files", "a regular file"))
+        self.one, self.many, self.text = _NOUNS.get(top, (N_("file"), N_("files"), N_("a regular file")))
 
     def folder(self, folder: str, rel: str) -> tuple[list[Source], list[tuple[str, str]]]:
         """The wanted files and the sub-folders of one folder, by name."""
@@ -98,7 +103,8 @@ class _Walker:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            self.problems.error(rel, 0, f"this folder could not be read: {reason(exc)}", read_hint(exc))
+            self.problems.error(rel, 0, _("this folder could not be read: "
+                                          "{reason}").format(reason=reason(exc)), read_hint(exc))
             return [], []
         files: list[Source] = []
         folders: list[tuple[str, str]] = []
@@ -114,15 +120,17 @@ class _Walker:
                 elif self.wanted(entry.name):
                     self._file(entry.path, child, entry.stat(follow_symlinks=False), files)
             except OSError as exc:
-                self.problems.error(child, 0, f"this could not be read: {reason(exc)}", read_hint(exc))
+                self.problems.error(child, 0, _("this could not be read: "
+                                                "{reason}").format(reason=reason(exc)), read_hint(exc))
         return files, folders
 
     def _file(self, path: str, rel: str, info: os.stat_result, files: list[Source]) -> None:
         if stat.S_ISREG(info.st_mode):
             files.append(Source(rel, Path(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns))
         else:
-            self.problems.error(rel, 1, "this is not a regular file (a broken link, a pipe or a device); "
-                                "it was not read", f"replace it with {self.text} or remove it")
+            self.problems.error(rel, 1, _("this is not a regular file (a broken link, a pipe or a device); it "
+                                          "was not read"), _("replace it with {text} or remove "
+                                                             "it").format(text=_(self.text)))
 
     def _link(self, entry: os.DirEntry[str], rel: str, files: list[Source]) -> None:
         """A link is read when it leads to a file inside the walked folder; a linked folder is not followed."""
@@ -130,20 +138,23 @@ class _Walker:
             info = os.stat(entry.path)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                self.problems.error(rel, 0, "this link leads back to itself (a loop of links); it was not read",
-                                    f"replace the link with the {self.one} it should name")
+                self.problems.error(rel, 0, _("this link leads back to itself (a loop of links); it was not read"),
+                                    _("replace the link with the {one} it should name").format(one=_(self.one)))
             elif self.wanted(entry.name):
                 self._file(entry.path, rel, os.lstat(entry.path), files)  # a broken link: not a regular file
             return
         inside = _inside(os.path.realpath(entry.path), self.real_top)
         if stat.S_ISDIR(info.st_mode):
             if not inside:
-                self.problems.error(rel, 0, f"this folder is a link to outside {self.top}/; it was not read",
-                                    f"copy the {self.many} into {self.top}/ instead of linking to them")
+                self.problems.error(rel, 0, _("this folder is a link to outside {top}/; it was not "
+                                              "read").format(top=self.top),
+                                    _("copy the {many} into {top}/ instead of linking to "
+                                      "them").format(many=_(self.many), top=self.top))
         elif self.wanted(entry.name):
             if not inside:
-                self.problems.error(rel, 1, f"this link points outside {self.top}/; it was not read",
-                                    f"copy the {self.one} into {self.top}/ instead of linking to it")
+                self.problems.error(rel, 1, _("this link points outside {top}/; it was not read").format(top=self.top),
+                                    _("copy the {one} into {top}/ instead of linking to "
+                                      "it").format(one=_(self.one), top=self.top))
             else:
                 self._file(entry.path, rel, info, files)
 
@@ -158,7 +169,8 @@ def check_readable(sources: list[Source], problems: Problems) -> None:
         try:
             os.close(os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
         except OSError as exc:
-            problems.error(source.rel, 1, f"the file could not be read: {reason(exc)}", read_hint(exc))
+            problems.error(source.rel, 1, _("the file could not be read: "
+                                            "{reason}").format(reason=reason(exc)), read_hint(exc))
 
 
 def read_templates(sources: list[Source], problems: Problems) -> dict[str, tuple[str, str]]:

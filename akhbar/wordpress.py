@@ -30,7 +30,8 @@ from markdownify import MarkdownConverter
 
 from .arabic import clean_text
 from .content import MAX_SLUG_LENGTH, check_slug
-from .messages import count
+from .i18n import N_, _
+from .messages import Nn_, count
 from .problems import Problems
 
 NAMESPACES = {
@@ -183,20 +184,22 @@ def read_export(path: Path, shown: str, problems: Problems) -> Export | None:
                 parser.feed(chunk)
         export = parser.close()
     except OSError as exc:
-        problems.error(shown, 0, f"the export could not be read: {exc.strerror or exc}")
+        problems.error(shown, 0, _("the export could not be read: {reason}").format(reason=exc.strerror or exc))
         return None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else 0
-        problems.error(shown, line, f"the export is not well-formed XML: {str(exc).split(':')[0]}",
-                       "export it again from WordPress (Tools → Export); a file cut short ends like this")
+        problems.error(shown, line, _("the export is not well-formed XML: {reason}").format(
+            reason=str(exc).split(":")[0]),
+                       _("export it again from WordPress (Tools → Export); a file cut short ends like this"))
         return None
     except DefusedXmlException as exc:
-        problems.error(shown, reader.line(), f"the export declares a DTD or entities ({type(exc).__name__}); "
-                       "it was not read", "WordPress exports never do: is this file really one?")
+        problems.error(shown, reader.line(), _("the export declares a DTD or entities ({name}); it was not "
+                                               "read").format(name=type(exc).__name__),
+                       _("WordPress exports never do: is this file really one?"))
         return None
     if not export.items and not export.base_url:
-        problems.error(shown, 1, "this is XML, but not a WordPress export (no <channel> with items)",
-                       "export it from WordPress: Tools → Export → All content")
+        problems.error(shown, 1, _("this is XML, but not a WordPress export (no <channel> with items)"),
+                       _("export it from WordPress: Tools → Export → All content"))
         return None
     return export
 
@@ -364,19 +367,30 @@ def markdown_src(src: str) -> str:
 # ---------------------------------------------------------------- one post
 
 
+KIND_WORDS = {"post": N_("post"), "page": N_("page")}
+
+
 class Notes:
     """What a post's conversion could not do as written, counted: one line per kind in the report."""
 
     def __init__(self) -> None:
-        self.counts: dict[tuple[str, str], int] = {}
+        self.counts: dict[tuple[str, str, tuple[tuple[str, object], ...]], int] = {}
 
-    def add(self, one: str, other: str = "") -> None:
-        """Note `one` (said `other`, with {n}, when it happened several times)."""
-        key = (one, other or "{n} times: " + one)
+    def add(self, one: str, other: str = "", **fields: object) -> None:
+        """Note `one` (said `other`, with {n}, when it happened several times), both marked for the
+        catalog (N_, Nn_) and translated when the notes are said, with `fields` filled in."""
+        key = (one, other, tuple(sorted(fields.items())))
         self.counts[key] = self.counts.get(key, 0) + 1
 
     def messages(self) -> list[str]:
-        return [count(n, one, other) for (one, other), n in self.counts.items()]
+        said = []
+        for (one, other, fields), n in self.counts.items():
+            if other:
+                said.append(count(n, one, other, **dict(fields)))
+            else:
+                note = _(one).format(**dict(fields))
+                said.append(note if n == 1 else count(n, "{n} time: {note}", "{n} times: {note}", note=note))
+        return said
 
 
 @dataclass
@@ -436,7 +450,8 @@ class Converter:
                                                                                   "mp4", "webm", "ogv")), "")
             if src:
                 return _link_paragraph(src)
-        notes.add(f"the shortcode [{name}] was kept as text", f"the shortcode [{name}] was kept as text {{n}} times")
+        notes.add(*Nn_("the shortcode [{name}] was kept as text", "the shortcode [{name}] was kept as text {n} times"),
+                  name=name)
         return html.escape(match.group(0), quote=False)
 
     def _caption(self, inner: str, found: dict[str, str]) -> str:
@@ -457,12 +472,12 @@ class Converter:
         shown = [self.attachments[i] for i in ids if i in self.attachments] if ids else self.children.get(item.id, [])
         missing = [i for i in ids if i not in self.attachments]
         if missing:
-            notes.add(count(len(missing), "a gallery names an image that is not in the export (id {ids}); "
-                            "it was left out", "a gallery names {n} images that are not in the export "
-                            "(ids {ids}); they were left out", ids=", ".join(missing)))
+            notes.add(count(len(missing), "a gallery names an image that is not in the export (id {ids}); it was "
+                            "left out", "a gallery names {n} images that are not in the export (ids {ids}); they "
+                            "were left out", ids=", ".join(missing)))  # said already: its own words and count
         if not shown:
-            notes.add("a [gallery] with no images in the export was left out",
-                      "{n} [gallery] shortcodes with no images in the export were left out")
+            notes.add(*Nn_("a [gallery] with no images in the export was left out",
+                           "{n} [gallery] shortcodes with no images in the export were left out"))
             return ""
         figures = []
         for attachment in shown:
@@ -480,8 +495,8 @@ class Converter:
     def _prepare(self, soup: Any, notes: Notes) -> None:
         """Make the HTML say only what Markdown can: images found or linked, embeds as links, the rest listed."""
         for tag in soup.find_all(REMOVED_TAGS):
-            notes.add(f"a <{tag.name}> was removed (code, not text)",
-                      f"{{n}} <{tag.name}> were removed (code, not text)")
+            notes.add(*Nn_("a <{tag}> was removed (code, not text)", "{n} <{tag}> were removed (code, not text)"),
+                      tag=tag.name)
             tag.decompose()
         for tag in soup.find_all(EMBED_TAGS):
             src = tag.get("src") or tag.get("data") or ""
@@ -491,13 +506,13 @@ class Converter:
                 inner = tag.find("source")
                 src = inner.get("src", "") if inner else ""
             if src:
-                notes.add(f"an embedded <{tag.name}> became a link", f"{{n}} embedded <{tag.name}> became links")
+                notes.add(*Nn_("an embedded <{tag}> became a link", "{n} embedded <{tag}> became links"), tag=tag.name)
             else:
-                notes.add(f"an embedded <{tag.name}> without an address was kept as text",
-                          f"{{n}} embedded <{tag.name}> without an address were kept as text")
+                notes.add(*Nn_("an embedded <{tag}> without an address was kept as text",
+                               "{n} embedded <{tag}> without an address were kept as text"), tag=tag.name)
             tag.replace_with(_soup_link(soup, src, tag.get("title") or "") if src else tag.get_text(" "))
         for tag in soup.find_all(TEXT_ONLY_TAGS):
-            notes.add(f"a <{tag.name}> was kept as text", f"{{n}} <{tag.name}> were kept as text")
+            notes.add(*Nn_("a <{tag}> was kept as text", "{n} <{tag}> were kept as text"), tag=tag.name)
             tag.replace_with(tag.get_text(" "))
         for wrapper in soup.select("figure.wp-block-embed"):
             text = wrapper.get_text(" ").strip()
@@ -512,9 +527,9 @@ class Converter:
         found = self.images.find(src, img.get("data-file") or (attachment.file if attachment else ""))
         alt = img.get("alt") or (attachment.alt if attachment else "")
         if found.kind == "link":
-            notes.add("an image at an http:// address became a link (pages cannot show http:// images; "
-                      "give --uploads to copy it)", "{n} images at http:// addresses became links (pages cannot "
-                      "show http:// images; give --uploads to copy them)")
+            notes.add(*Nn_("an image at an http:// address became a link (pages cannot show http:// images; "
+                           "give --uploads to copy it)", "{n} images at http:// addresses became links (pages cannot "
+                           "show http:// images; give --uploads to copy them)"))
             img.replace_with(_soup_link(soup, src, alt or "صورة"))
             return
         img.attrs = {"src": markdown_src(found.src), "alt": alt}
@@ -597,12 +612,13 @@ def plan(export: Export, shown: str, problems: Problems, *, pages: bool, uploads
         if article.slug in slugs:
             first = slugs[article.slug]
             article.slug = f"{article.slug}-{item.id}"
-            article.notes.add(f"the slug is also the {first.kind} on line {first.line}'s; it became {article.slug}")
+            article.notes.add(N_("the slug is also the {kind} on line {line}'s; it became {slug}"),
+                              kind=_(KIND_WORDS.get(first.kind, first.kind)), line=first.line, slug=article.slug)
         slugs[article.slug] = item
         result.articles.append(article)
     for article in result.articles:
         for note in article.notes.messages():
-            problems.warning(shown, article.item.line, f"«{article.slug}»: {note}")
+            problems.warning(shown, article.item.line, _("«{slug}»: {note}").format(slug=article.slug, note=note))
     return result
 
 
@@ -614,13 +630,13 @@ def _article(item: Item, export: Export, converter: Converter, language: str) ->
     if not title:
         words = _markdown_text(converted.markdown).split()
         title = " ".join(words[:10]) + ("…" if len(words) > 10 else "") if words else slug
-        notes.add(f"the post has no title; «{title}» was used")
+        notes.add(N_("the post has no title; «{title}» was used"), title=title)
     front: dict[str, Any] = {"title": title}
     date = wp_date(item.get("wp:post_date"), item.get("wp:post_date_gmt"))
     if date:
         front["date"] = date
     else:
-        notes.add("the post has no date; the article is listed as undated")
+        notes.add(N_("the post has no date; the article is listed as undated"))
     modified = wp_date(item.get("wp:post_modified"), item.get("wp:post_modified_gmt"))
     if modified and date and modified[:19] > date[:19]:
         front["updated"] = modified
@@ -666,12 +682,12 @@ def _featured(item: Item, converter: Converter, notes: Notes) -> dict[str, str]:
     attachment = converter.attachments.get(item.meta.get("_thumbnail_id", "").strip())
     if attachment is None:
         if item.meta.get("_thumbnail_id", "").strip():
-            notes.add("the featured image is not in the export; it was left out")
+            notes.add(N_("the featured image is not in the export; it was left out"))
         return {}
     found = converter.images.find(attachment.url, attachment.file)
     if found.kind == "link":
-        notes.add(f"the featured image {attachment.url} is an http:// address that pages cannot show; "
-                     "it was left out (give --uploads to copy it)")
+        notes.add(N_("the featured image {url} is an http:// address that pages cannot show; it was left out "
+                     "(give --uploads to copy it)"), url=attachment.url)
         return {}
     front = {"image": found.src}
     for key, value in (("image_alt", attachment.alt), ("image_caption", attachment.caption),

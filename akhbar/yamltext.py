@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from .i18n import _
 from .problems import Problems
 
 
@@ -69,41 +70,41 @@ def load_mapping(
             mark = context_mark  # an unclosed quote or bracket: blame the line that opened it
         line = first_line + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.error(path, line, f"{what} is not valid YAML: {reason}",
-                       "check the indentation and quote values that contain ':' or '#'")
+        problems.error(path, line, _("{what} is not valid YAML: {reason}").format(what=what, reason=reason),
+                       _("check the indentation and quote values that contain ':' or '#'"))
         return None
     except RecursionError:
-        problems.error(path, first_line, f"{what} is nested too deeply to read",
-                       "a value such as [[[…]]] opens more brackets than any article needs")
+        problems.error(path, first_line, _("{what} is nested too deeply to read").format(what=what),
+                       _("a value such as [[[…]]] opens more brackets than any article needs"))
         return None
     if node is None:
         return {}
     if not isinstance(node, yaml.MappingNode):
         problems.error(path, first_line + node.start_mark.line,
-                       f"{what} must be 'key: value' lines, not a list or plain text",
-                       "write one key per line, such as title: …, without a leading '-'")
+                       _("{what} must be 'key: value' lines, not a list or plain text").format(what=what),
+                       _("write one key per line, such as title: …, without a leading '-'"))
         return None
     out: dict[str, Entry] = {}
     loader = _Loader("")
     for key_node, value_node in node.value:
         line = first_line + key_node.start_mark.line
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.error(path, line, f"{what} has a key that is not plain text")
+            problems.error(path, line, _("{what} has a key that is not plain text").format(what=what))
             continue
         key = str(key_node.value)
         if key in out:
-            problems.error(path, line, f"'{key}' is given twice in {what}",
-                           f"first given on line {out[key].line}")
+            problems.error(path, line, _("'{key}' is given twice in {what}").format(key=key, what=what),
+                           _("first given on line {line}").format(line=out[key].line))
             continue
         try:
             value = loader.construct_object(value_node, deep=True)
         except yaml.YAMLError as exc:
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            problems.error(path, line, f"'{key}' could not be read: {reason}",
-                           "write it as plain text, a list or key: value lines, without YAML tags or aliases")
+            problems.error(path, line, _("'{key}' could not be read: {reason}").format(key=key, reason=reason),
+                           _("write it as plain text, a list or key: value lines, without YAML tags or aliases"))
             continue
         except RecursionError:
-            problems.error(path, line, f"'{key}' is nested too deeply to read")
+            problems.error(path, line, _("'{key}' is nested too deeply to read").format(key=key))
             continue
         items = ()
         if isinstance(value_node, yaml.SequenceNode):

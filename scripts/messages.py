@@ -11,6 +11,7 @@ until someone writes it. The .po is compiled when akhbar runs (akhbar/i18n.py), 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +36,10 @@ def extract(target: Path) -> None:
     CommandLineInterface().run([*argv, str(ROOT / "akhbar")])
 
 
+def _undated(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if "-Date: " not in line]
+
+
 def ids(path: Path) -> set[object]:
     with open(path, "rb") as handle:
         return {message.id for message in read_po(handle) if message.id}
@@ -55,7 +60,11 @@ def main() -> int:
             print(f"in {TEMPLATE.relative_to(ROOT)}, no longer in the code: {message}")
         return 1 if new != old else 0
     TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
-    extract(TEMPLATE)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "akhbar.pot"
+        extract(fresh)
+        if not TEMPLATE.exists() or _undated(fresh) != _undated(TEMPLATE):  # else keep the file (and its date)
+            shutil.copyfile(fresh, TEMPLATE)
     for lang in LANGUAGES:
         po = TEMPLATE.parent / lang / "LC_MESSAGES" / "akhbar.po"
         command = "update" if po.exists() else "init"

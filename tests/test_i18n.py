@@ -105,7 +105,9 @@ def test_the_locale_variables_choose_the_language_in_posix_order(env: dict[str, 
 
 BROKEN = """\
 ---
-title: [broken
+title: خبر
+titel: خبر
+date: 2017-09-17
 ---
 نص.
 """
@@ -160,6 +162,8 @@ def test_problems_in_arabic_keep_their_location_plain_at_the_start(new_site: Pat
     problem = lines[1]
     # grep-able: `path:line:` in plain ASCII where the line starts, no invisible direction marks
     assert re.match(r"^   1\. content/broken\.md:\d+: خطأ: ", problem), problem
+    # the message and its hint in Arabic too, the key named as written
+    assert problem.endswith("content/broken.md:3: خطأ: مفتاح غير معروف في الترويسة 'titel' (هل تقصد 'title'؟)"), problem
     assert problem.isprintable() and not re.search("[\u200e\u200f\u2066-\u2069]", problem)
 
 
