@@ -173,3 +173,21 @@ def test_argument_errors_and_unknown_languages(new_site: Path) -> None:
     unknown = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "frobnicate", "--lang", "ar"],
                              capture_output=True, text=True, timeout=60)
     assert unknown.returncode == 2 and "أمر غير معروف 'frobnicate'" in unknown.stderr, unknown.stderr
+
+
+def test_what_earlier_builds_kept_is_said_again_in_the_language_asked_for(new_site: Path, tmp_path: Path) -> None:
+    """The parse cache, the image cache and the last build's summary keep messages: each language
+    has its own, so a build in Arabic after one in English (and back) says everything in its language."""
+    (new_site / "content" / "broken.md").write_text(BROKEN, encoding="utf-8")
+    (new_site / "content" / "photo.md").write_text("---\ntitle: صورة\ndate: 2017-09-17\nimage: pic.jpg\n---\nنص.\n",
+                                                   encoding="utf-8")
+    (new_site / "content" / "pic.jpg").write_bytes(b"not a picture")
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    english = _run(new_site, "check", "--lang", "en", **cache)
+    assert "content/broken.md:3: error: unknown front-matter key 'titel'" in english.stderr
+    assert "content/photo.md:4: error: the file is not an image that can be read: content/pic.jpg" in english.stderr
+    arabic = _run(new_site, "check", "--lang", "ar", **cache)
+    assert "content/broken.md:3: خطأ: مفتاح غير معروف في الترويسة 'titel'" in arabic.stderr, arabic.stderr
+    assert "content/photo.md:4: خطأ: الملف ليس صورة يمكن قراءتها: content/pic.jpg" in arabic.stderr, arabic.stderr
+    again = _run(new_site, "check", "--lang", "en", **cache)
+    assert again.stderr == english.stderr
