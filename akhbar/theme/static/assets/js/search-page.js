@@ -174,6 +174,7 @@
       var name = document.createElement("bdi");
       name.textContent = shard.shard;
       var where = document.createElement("bdi");
+      where.dir = "ltr"; // an address reads left to right, its final "/" included
       where.textContent = shard.url;
       note.append("«", name, "» (", where, ")");
     });
