@@ -225,3 +225,22 @@ def test_the_offline_zip_of_a_sharded_archive_holds_and_searches_every_shard_fro
         assert problems == []
     finally:
         context.close()
+
+
+def test_firefox_searches_every_shard_from_the_oldest(firefox: Any, shards: dict) -> None:
+    """The same search in firefox-esr: module imports, fetches and WebAssembly from the other
+    shards' origins, under the page's CSP."""
+    from tests.test_firefox import total, wait_for
+
+    firefox.navigate(shards["early"][0] + "search/index.html?q=" + "%D8%A7%D9%84%D8%AD%D9%83%D9%88%D9%85%D8%A9")
+    count = total(firefox)
+    # sandbox=None: in the page's own scope, where archiveSearch lives (not Marionette's sandbox)
+    firefox.execute_script("window.__found = null; window.archiveSearch('الحكومة', {limit: 5000})"
+                           ".then(r => { window.__found = r.map(x => x.url); }, e => { window.__found = [String(e)]; });",
+                           sandbox=None)
+    urls = wait_for(lambda: firefox.execute_script("return window.__found", sandbox=None), "archiveSearch's results")
+    assert len(urls) == count > 100
+    for name in ("mid", "late"):
+        assert any(u.startswith(shards[name][0]) for u in urls), name
+    assert any(not u.startswith("http") for u in urls)  # the page's own shard: relative links
+    assert firefox.execute_script("return document.getElementById('search-shards').hidden") is True
