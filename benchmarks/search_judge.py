@@ -4,7 +4,8 @@
     python benchmarks/search_judge.py audit CONCEPT [--probe REGEX]   # hand-check a concept's pattern
     python benchmarks/search_judge.py count [--queries FILE]          # relevant articles per query
 
-A query set (YAML: benchmarks/search_queries.yaml, benchmarks/search_queries_final.yaml) names
+A query set (YAML: benchmarks/search_queries.yaml and search_queries_dev2.yaml, tuned on;
+search_queries_final2.yaml, held out) names
 *concepts*, each a hand-written regular expression over the articles' own text, and *queries*, each
 what a reader types, its kind, and the concepts (or inline patterns) that an article must show to
 be relevant: all of them, anywhere in its headline or body. A concept may list `except` patterns
@@ -43,7 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus" / "sample-2k"
 DEV = Path(__file__).with_name("search_queries.yaml")
-FINAL = Path(__file__).with_name("search_queries_final.yaml")
+DEV_SETS = (DEV, Path(__file__).with_name("search_queries_dev2.yaml"))  # what the rules are tuned on
+FINAL = Path(__file__).with_name("search_queries_final2.yaml")  # held out: run once, never tuned on
 
 PREFIX = "(?:[وف]?(?:[بكل]|لل)?(?:ال)?)"
 _IGNORED = re.compile("[\u064b-\u065f\u0670\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]")

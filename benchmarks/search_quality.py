@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Search quality and cost on the shared corpus: akhbar's Arabic-aware index against plain Pagefind.
 
-    python benchmarks/search_quality.py [--corpus DIR] [--json OUT.json] [--keep DIR]
-    python benchmarks/search_quality.py --final      # the final query set (never tuned on)
+    python benchmarks/search_quality.py [--corpus DIR] [--json OUT.json] [--keep DIR]   # both dev sets
+    python benchmarks/search_quality.py --queries A.yaml B.yaml   # any query sets, scored together
+    python benchmarks/search_quality.py --final      # the held-out final set (never tuned on)
 
 It imports the corpus into a throw-away site, builds it (with its search index), builds a second,
 *plain* Pagefind index over the same article text (stock Pagefind, <html lang="ar">, so Snowball
@@ -303,15 +304,16 @@ def table(rows: list[dict[str, Any]], kinds: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--queries", type=Path, default=judge.DEV, help="a query set (default: the development set)")
-    parser.add_argument("--final", action="store_true", help="run the final query set (never tuned on)")
+    parser.add_argument("--queries", type=Path, nargs="+", default=list(judge.DEV_SETS),
+                        help="query sets, scored together (default: both development sets)")
+    parser.add_argument("--final", action="store_true", help="run the held-out final query set (never tuned on)")
     parser.add_argument("--json", type=Path, default=Path("search_quality.json"), help="where to write the results")
     parser.add_argument("--keep", type=Path, help="keep the built site in this folder")
     args = parser.parse_args(argv)
-    spec = judge.load(judge.FINAL if args.final else args.queries)
+    specs = [judge.load(path) for path in ([judge.FINAL] if args.final else args.queries)]
     work = Path(tempfile.mkdtemp(prefix="akhbar-bench-"))
     try:
-        return _run(args, spec, work)
+        return _run(args, specs, work)
     finally:
         if args.keep:
             shutil.rmtree(args.keep, ignore_errors=True)
@@ -320,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run(args: argparse.Namespace, spec: judge.QuerySet, work: Path) -> int:
+def _run(args: argparse.Namespace, specs: list[judge.QuerySet], work: Path) -> int:
     started = time.perf_counter()
     loaded, out = make_site(args.corpus, work)
     build_seconds = time.perf_counter() - started
@@ -328,7 +330,7 @@ def _run(args: argparse.Namespace, spec: judge.QuerySet, work: Path) -> int:
     plain_seconds = build_plain(loaded.articles, out)
     from playwright.sync_api import sync_playwright
 
-    queries = [q.query for q in spec.queries]
+    queries = list(dict.fromkeys(q.query for spec in specs for q in spec.queries))
     server, base = serve(out)
     try:
         with sync_playwright() as p:
@@ -342,19 +344,27 @@ def _run(args: argparse.Namespace, spec: judge.QuerySet, work: Path) -> int:
             browser.close()
     finally:
         server.shutdown()
-    rows = evaluate(spec.queries, texts, {"akhbar": mine, "plain": plain})
-    kinds = list(spec.kinds)
+    found = {"akhbar": mine, "plain": plain}
+    set_rows = [evaluate(spec.queries, texts, found) for spec in specs]
+    rows = [row for own in set_rows for row in own]
+    kinds = list(dict.fromkeys(kind for spec in specs for kind in spec.kinds))
     print(table(rows, kinds))
+    names = [path.name for path in ([judge.FINAL] if args.final else args.queries)]
+    if len(specs) > 1:
+        for name, own in zip(names, set_rows, strict=True):
+            print(f"{name}: " + json.dumps(summary(own, [])["overall"], ensure_ascii=False))
     report = {
-        "query_set": str(judge.FINAL.name if args.final else args.queries.name),
+        "query_set": " + ".join(names),
         "articles": len(loaded.articles), "build_seconds": round(build_seconds, 1),
         "plain_index_seconds": round(plain_seconds, 1),
         "bundle": bundle_stats(out / "pagefind"), "plain_bundle": bundle_stats(out / "plain-pagefind"),
         "first_query": {"query": queries[0], **cost},
         "summary": summary(rows, kinds),
+        "per_set": {name: summary(own, list(spec.kinds))
+                    for name, spec, own in zip(names, specs, set_rows, strict=True)},
         "queries": rows,
     }
-    costs = {k: v for k, v in report.items() if k not in ("queries", "summary")}
+    costs = {k: v for k, v in report.items() if k not in ("queries", "summary", "per_set")}
     print(json.dumps(costs, ensure_ascii=False, indent=1))
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.json}")
