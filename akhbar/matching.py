@@ -35,6 +35,7 @@ SEARCH_END = "\u06a7"  # ڧ: a letter that never ends a folded Arabic word
 PLACEHOLDER = "·"  # stands in for a chunk with no letters, so positions stay aligned
 MIN_STEM = 4  # light stemming keeps at least this many letters
 MIN_SPELLING = 6  # spellings of names are matched across the archive only from this length
+WHOLE_AFTER_ARTICLE = 2  # a word seen after ال in this many articles keeps its first letter (ورقة)
 COMPOUND_SHARE = 0.5  # two words form a compound when they stand together this often
 VARIANTS = Path(__file__).with_name("search_variants.txt")
 
@@ -52,11 +53,17 @@ _MARK_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _VOWELS = frozenset("اوي")
 
 
-def readings(word: str) -> list[str]:
-    """Every stem a folded word may be once its clitics are read off: [وف]? [بكل لل]? (ال)* stem, sorted."""
+def readings(word: str, whole: frozenset[str] = frozenset()) -> list[str]:
+    """Every stem a folded word may be once its clitics are read off: [وف]? [بكل لل]? (ال)* stem, sorted.
+
+    A word of `whole` (one the archive also writes after ال: ورقة, الورقة) keeps its first letter:
+    it is not read as و + رقة.
+    """
     forms = {word}
     for conjunction in _CONJUNCTIONS:
         for preposition in _PREPOSITIONS:
+            if (conjunction or preposition) and word in whole:
+                continue
             prefix = conjunction + preposition
             stem = word[len(prefix):] if word.startswith(prefix) else ""
             while len(stem) >= MIN_FORM:
@@ -117,12 +124,15 @@ def same_spelling(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class Rules:
-    """The variant table: reading or stem → group, phrases (tuples of keys) → group, and the
-    spellings of long names found in an archive (a stem → the stem its group is named by)."""
+    """The variant table: reading or stem → group, phrases (tuples of keys) → group, the spellings
+    of long names and the broken plurals found in an archive (a stem → the stem its group is named
+    by), and the archive's words that begin with a clitic's letter but are read whole."""
 
     groups: Mapping[str, str] = field(default_factory=dict)
     phrases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     spellings: Mapping[str, str] = field(default_factory=dict)
+    whole: frozenset[str] = frozenset()  # words read whole when indexed (readings); never sent to the browser
+    plurals: frozenset[str] = frozenset()  # stems that spellings joins as broken plurals (بنوك: بنك)
 
     def group(self, form: str) -> str:
         """The group of a reading: from the table (the reading, one of its stems, or the reading
@@ -135,6 +145,11 @@ class Rules:
             return self.groups[form[:-1]]
         return self.spellings.get(steps[-1], steps[-1])
 
+    def is_plural(self, form: str) -> bool:
+        """Is the form a broken plural that the archive joins to its singular (not by the table)?"""
+        steps = stems(form)
+        return steps[-1] in self.plurals and not any(step in self.groups for step in steps)
+
     def longest_phrase(self) -> int:
         return max((len(p) for p in self.phrases), default=0)
 
@@ -144,13 +159,13 @@ class Rules:
         phrases = data.get("phrases", [])
         assert isinstance(phrases, list)
         return cls(dict(data.get("groups", {})), {tuple(p[:-1]): p[-1] for p in phrases},  # type: ignore[call-overload]
-                   dict(data.get("spellings", {})))  # type: ignore[call-overload]
+                   dict(data.get("spellings", {})), plurals=frozenset(data.get("plurals", [])))  # type: ignore[call-overload]
 
     def as_json(self) -> str:
         """The table for the browser (search-normalise.js), sorted so the bytes never change."""
         data = {"groups": dict(sorted(self.groups.items())),
                 "phrases": sorted([*phrase, group] for phrase, group in self.phrases.items()),
-                "spellings": dict(sorted(self.spellings.items()))}
+                "spellings": dict(sorted(self.spellings.items())), "plurals": sorted(self.plurals)}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
@@ -221,20 +236,26 @@ class Vocabulary:
 
     articles: Counter[str] = field(default_factory=Counter)  # key → articles using it
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # key → its spellings, as written
+    defined: Counter[str] = field(default_factory=Counter)  # key → articles using it after ال (a noun)
 
     def add_article(self, chunks: Sequence[str]) -> None:
         """Count the words of one article (its whitespace-separated chunks)."""
         seen: set[str] = set()
+        defined: set[str] = set()
         for chunk in chunks:
             words = search_words(chunk)
             for word in words:
                 key = search_key(word)
                 seen.add(key)
+                if key != word:
+                    defined.add(key)
                 self.spellings.setdefault(key, Counter())[_shown(chunk) if len(words) == 1 else word] += 1
         self.articles.update(seen)
+        self.defined.update(defined)
 
     def merge(self, other: Vocabulary) -> None:
         self.articles.update(other.articles)
+        self.defined.update(other.defined)
         for key, counts in other.spellings.items():
             self.spellings.setdefault(key, Counter()).update(counts)
 
@@ -261,6 +282,113 @@ def compound_pairs(chunks: Sequence[str], known: Mapping[str, int]) -> set[tuple
 def _is_compound(pair: tuple[str, str], articles: int, known: Mapping[str, int]) -> bool:
     """Do two words mostly stand together when they appear (واتس آب), unlike words that merely can (أن تقام)?"""
     return articles >= COMPOUND_SHARE * min(known.get(pair[0], 0), known.get(pair[1], 0))
+
+
+# Broken plurals, by the templates of Arabic plurals (over folded keys: ء for a hamza on a seat): the
+# plural's pattern, and the singulars it may stand for, tried in order. Each pair is joined only
+# when the archive shows both as nouns (see broken_plurals); the templates were checked against
+# sample-2k's words, and the pairs they make against a dictionary's plurals (README, Quality).
+_C = "([\u0621-\u064a])"
+_NOT_H = "([\u0621-\u063a\u0641-\u0646\u0648\u064a])"  # any letter but ه
+_NOT_Y = "([\u0621-\u063a\u0641-\u0648])"  # any letter but ي
+_BROKEN_PLURALS = tuple((re.compile(pattern), singulars) for pattern, singulars in (
+    (f"^([^اه]){_C}{_C}اء$", (r"\1\2ي\3", r"\1ا\2\3")),  # فُعَلاء: وزراء → وزير, علماء → عالم
+    (f"^{_C}{_C}ايا$", (r"\1\2يه",)),  # فعايا: ضحايا → ضحية
+    (f"^{_C}وا{_C}ي{_NOT_H}$", (r"\1ا\2و\3",)),  # فواعيل: صواريخ → صاروخ
+    (f"^{_C}{_C}ا{_C}ي{_NOT_H}$", (r"\1\2\3و\4", r"\1\2\3ي\4")),  # مفاعيل: مشاريع → مشروع, تقارير → تقرير
+    (f"^{_C}{_C}اء{_NOT_H}$", (r"\1\2ي\3ه", r"\1\2ا\3ه", r"\1\2ي\3")),  # فعائل: رسائل → رسالة
+    (f"^([^و])وا{_C}{_NOT_Y}$", (r"\1ا\2\3", r"\1ا\2\3ه")),  # فواعل: شوارع → شارع, عواصم → عاصمة
+    (f"^([^اتنيهو]){_C}ا{_C}([^اتيه])$", (r"\1\2\3\4", r"\1\2\3\4ه")),  # مفاعل: مساجد → مسجد
+    (f"^ا{_C}{_C}{_C}ه$", (r"\1\2ا\3", r"\1\2ي\3", r"\1ا\2ي", r"\1\2اء")),  # أفعِلة: أسلحة → سلاح, أندية → نادي
+    (f"^ا{_C}{_C}ا{_C}$", (r"\1\2\3", r"\1ا\2\3")),  # أفعال: أطفال → طفل, أصحاب → صاحب
+    (f"^([^اتنيو])([^او])و{_C}$", (r"\1\2\3",)),  # فُعول: بنوك → بنك
+    (f"^([^اتنيه]){_C}{_C}ي$", (r"\1\2ي\3",)),  # فَعْلى: جرحى → جريح
+    (f"^{_C}ا{_C}ه$", (r"\1اء\2",)),  # فَعَلة of a hollow root: قادة → قائد
+))
+# A people's plural of the template مفاعلة (المغاربة): joined to a place whose adjective the archive uses.
+_PEOPLE_PLURAL = re.compile(f"^{_C}{_C}ا{_C}{_C}ه$")
+# Closed classes that look like plurals and are not: numbers (أربعة: أفعِلة), pronouns (هؤلاء: فُعَلاء).
+_NOT_PLURALS = frozenset({"اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "ثلاثه", "هءلاء", "اولاء"})
+# Templates whose shape an elative's feminine shares (عظمى, سوداء: أعظم, أسود): skipped when أفعل is a word.
+_ELATIVE = re.compile(f"^{_C}{_C}{_C}(?:ي|اء)$")
+
+
+def _takes_sound_suffix(key: str, known: Mapping[str, int]) -> bool:
+    """Is the key a singular, since the archive gives it a sound plural, a feminine or a people
+    adjective (معارض: معارضون; جنوب: جنوبي), or is it itself a sound plural or an adjective (هدافين, أرضية)?"""
+    forms = [key + s for s in ("ين", "ون", "ات", "ان")]
+    if key.endswith("ه"):
+        forms += [key[:-1] + s for s in ("ات", "تين", "تان")]
+    if key.endswith("ي"):
+        forms += [key + "ين", key + "ون"]
+        if known.get(key + "ه", 0) >= 2:  # a people adjective's feminine (أسرية is one article: أسرى stays)
+            return True
+    if known.get(key + "ي", 0) >= 2 or known.get(key + "يه", 0) >= 2:
+        return True
+    if key[-2:] in ("ين", "ون", "ات", "يه") and len(key) >= 5 and key[:-2] in known:
+        return True
+    return any(form in known for form in forms)
+
+
+def _is_noun(key: str, vocabulary: Vocabulary) -> bool:
+    """Does the archive use the key as a noun: after ال, or (four letters or more) with a plural
+    ending, or as فعيل in the accusative (جريحاً)? A three-letter word must have been seen after ال:
+    it may be a verb (وصل, دخل) that takes none of the others, so it must be seen after ال in at least
+    half the articles that use it (بنك, not دخل or حضر)."""
+    if len(key) < 4:
+        return 2 * vocabulary.defined.get(key, 0) >= vocabulary.articles.get(key, 0)
+    if vocabulary.defined.get(key, 0):
+        return True
+    if key[2] == "ي" and key + "ا" in vocabulary.articles:
+        return True
+    return any(key + s in vocabulary.articles for s in ("ين", "ون", "ات", "ان"))
+
+
+def _is_verbal_noun(key: str, vocabulary: Vocabulary) -> bool:
+    """Is an ا-initial key mostly written with إ (إطلاق, a verbal noun), not with أ (أطفال, a plural)?"""
+    written = vocabulary.spellings.get(key, Counter())
+    below = sum(n for s, n in written.items() if "إ" in s)
+    above = sum(n for s, n in written.items() if "أ" in s)
+    return below > above
+
+
+def broken_plurals(vocabulary: Vocabulary, minimum: int = 2) -> dict[str, str]:
+    """Plural key → singular key, for words of the archive shaped like a broken plural whose singular
+    the archive also uses, in at least `minimum` articles each. The singular must be used as a noun
+    (after ال, with a plural ending or accusative: never a verb, so وصول does not become وصل), and the
+    plural must take no sound plural or feminine ending itself (مقاتل, معارض are singulars:
+    مقاتلون, معارضون)."""
+    known = vocabulary.articles
+    found: dict[str, str] = {}
+    for key in sorted(known):
+        if known[key] < minimum or key in _NOT_PLURALS or key.endswith("ه") and not vocabulary.defined.get(key):
+            continue  # a form ending in ه may be a verb with its pronoun (أعلنه) unless used after ال
+        elative = _ELATIVE.match(key)
+        if elative and "ا" + "".join(elative.groups()) in known:
+            continue
+        if _takes_sound_suffix(key, known):
+            continue
+        people = _PEOPLE_PLURAL.match(key)
+        if people:
+            single = "".join(people.groups())
+            if vocabulary.defined.get(single + "ي", 0) >= minimum and _is_noun(single, vocabulary):
+                found[key] = single
+                continue
+        for pattern, singulars in _BROKEN_PLURALS:
+            match = pattern.match(key)
+            if not match:
+                continue
+            if key.startswith("ا") and _is_verbal_noun(key, vocabulary):
+                break
+            for singular in singulars:  # the first that is a word of the archive, if a noun
+                single = match.expand(singular)
+                if single != key and known.get(single, 0) >= minimum:
+                    if _is_noun(single, vocabulary):
+                        found[key] = single
+                    break
+            if key in found:
+                break
+    return found
 
 
 def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str, str], int] | None = None) -> Rules:
@@ -308,11 +436,31 @@ def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str,
                         keep, drop = sorted((ra, rb), key=lambda s: (-counts[s], s))
                         parent[drop] = keep
     spellings = {stem: root(stem) for stem in sorted(parent)}
+    joined = Rules(rules.groups, rules.phrases, {**rules.spellings, **spellings})
+    plurals: dict[str, str] = {}
+    for plural, singular in sorted(broken_plurals(vocabulary).items()):
+        if any(step in rules.groups for step in stems(plural)):
+            continue  # the table decides
+        stem, target = stems(plural)[-1], joined.group(singular)
+        if stem not in joined.spellings and stem != target:
+            plurals.setdefault(stem, target)
+    for stem in sorted(plurals):  # a plural's singular may itself be a plural's stem: follow to the end
+        target, seen = plurals[stem], {stem}
+        while target in plurals and target not in seen:
+            seen.add(target)
+            target = plurals[target]
+        if target != stem:
+            spellings[stem] = target
+    for stem, name in list(spellings.items()):  # spellings renamed to a plural's stem follow it too
+        spellings[stem] = spellings.get(name, name) if name in plurals else name
     phrases = dict(rules.phrases)
     for (first, second), articles in sorted((pairs or {}).items()):
         if _is_compound((first, second), articles, vocabulary.articles):
             phrases.setdefault((first, second), rules.group(first + second))
-    return Rules(rules.groups, phrases, {**rules.spellings, **spellings})
+    whole = frozenset(key for key, n in vocabulary.defined.items() if n >= WHOLE_AFTER_ARTICLE and key[0] in "وفبكل")
+    joined_plurals = frozenset(stem for stem in plurals if stem in spellings)
+    return Rules(rules.groups, phrases, {**rules.spellings, **spellings}, rules.whole | whole,
+                 rules.plurals | joined_plurals)
 
 
 def suggestion_words(vocabulary: Vocabulary, limit: int = 60_000) -> list[str]:
@@ -338,10 +486,10 @@ def index_tokens(chunks: Sequence[str], rules: Rules) -> list[str]:
     the table, or of a compound, also holds the phrase's key.
     """
     words = [search_words(chunk) for chunk in chunks]
-    keys: list[dict[str, None]] = [
-        {key_of(rules.group(form), form): None for word in chunk for form in readings(word)} for chunk in words]
+    keys: list[dict[str, None]] = [{key_of(rules.group(form), form): None
+                                    for word in chunk for form in readings(word, rules.whole)} for chunk in words]
     if rules.phrases:
-        singles = [[search_key(w[0])] + readings(w[0]) if len(w) == 1 else [] for w in words]
+        singles = [[search_key(w[0])] + readings(w[0], rules.whole) if len(w) == 1 else [] for w in words]
         longest = rules.longest_phrase()
         for start in range(len(words)):
             for length in range(min(longest, len(words) - start), 1, -1):
@@ -391,7 +539,10 @@ def query_terms(query: str, rules: Rules) -> list[Term]:
                 break
         else:
             group = rules.group(keys[i])
-            terms.append(Term(words[i], group + SEARCH_END, key_of(group, keys[i])))
+            exact = key_of(group, keys[i])
+            # in a name of several words a broken plural keeps its number (مجلس الشيوخ: never شيخ)
+            terms.append(Term(words[i], exact if len(keys) > 1 and rules.is_plural(keys[i]) else group + SEARCH_END,
+                              exact))
             i += 1
     unique: dict[str, Term] = {}
     for term in terms:

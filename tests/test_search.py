@@ -156,6 +156,62 @@ def test_spellings_found_in_an_archive_join_stems_not_the_steps_to_them() -> Non
     assert matches("الشركات", "الشركة", rules) and matches("شركة", "الشركات", rules)
 
 
+# Broken plurals found in an archive (the templates of akhbar/matching.py), each text in two articles:
+# (query, text, the archive's words). Joined when both are nouns of the archive...
+PLURAL_FINDS = [
+    ("البنوك", "بنك", ["البنوك", "البنك"]),  # فُعول
+    ("المساجد", "مسجد", ["المساجد", "المسجد"]),  # مفاعل
+    ("الأندية", "النادي", ["الأندية", "النادي"]),  # أفعِلة
+    ("الرسائل", "رسالة", ["الرسائل", "الرسالة"]),  # فعائل
+    ("الشوارع", "شارع", ["الشوارع", "الشارع"]),  # فواعل
+    ("الصواريخ", "صاروخ", ["الصواريخ", "الصاروخ"]),  # فواعيل
+    ("المشاريع", "مشروع", ["المشاريع", "المشروع"]),  # مفاعيل
+    ("السجناء", "سجين", ["السجناء", "سجين", "سجيناً"]),  # فُعَلاء, the singular a noun by its accusative
+    ("الجرحى", "جريح", ["الجرحى", "جريح", "جريحا"]),  # فَعْلى
+    ("الضحايا", "ضحية", ["الضحايا", "الضحية"]),  # فعايا
+    ("القادة", "قائد", ["القادة", "القائد"]),  # فَعَلة of a hollow root
+    ("بنك", "البنوك", ["البنوك", "البنك"]),  # and the other way
+    ("المغاربة", "المغربي", ["المغاربة", "المغرب", "المغربي"]),  # a people's plural, when the adjective is used
+]
+# ...and not when the singular is a verb, the "plural" takes a plural ending of its own, or it is
+# an elative's feminine, a number or a word that the archive writes with إ (a verbal noun).
+PLURAL_MISSES = [
+    ("الوصول", "وصل", ["الوصول", "وصل"]),  # وصل is never after ال: a verb
+    ("المعارض", "المعرض", ["المعارض", "المعرض", "المعارضون"]),  # معارض takes ون: a singular
+    ("الجنوب", "الجنب", ["الجنوب", "الجنب", "الجنوبي"]),  # جنوب has an adjective: not a plural
+    ("العظمى", "العظيم", ["العظمى", "العظيم", "أعظم"]),  # فُعلى of أفعل
+    ("الأربعة", "الربيع", ["الأربعة", "الربيع"]),  # a number
+    ("الإطلاق", "الطلق", ["الإطلاق", "الطلق"]),  # إفعال, a verbal noun, not أفعال
+]
+
+
+def _archive(words: list[str]) -> matching.Rules:
+    return rules_for(*words, *words)
+
+
+@pytest.mark.parametrize(("query", "text", "archive"), PLURAL_FINDS)
+def test_broken_plurals_of_an_archive_join_their_singulars(query: str, text: str, archive: list[str]) -> None:
+    assert matches(query, text, _archive(archive))
+
+
+@pytest.mark.parametrize(("query", "text", "archive"), PLURAL_MISSES)
+def test_words_shaped_like_plurals_stay_apart(query: str, text: str, archive: list[str]) -> None:
+    assert not matches(query, text, _archive(archive))
+
+
+def test_in_a_name_of_several_words_a_broken_plural_keeps_its_number() -> None:
+    rules = _archive(["الشيوخ", "الشيخ", "مجلس"])
+    assert matches("الشيوخ", "الشيخ", rules) and matches("مجلس الشيوخ", "مجلس الشيوخ", rules)
+    assert not matches("مجلس الشيوخ", "مجلس الشيخ", rules)
+    assert matches("مجلس الوزراء", "مجلس الوزير", rules)  # the table's plurals are the reader's word
+
+
+def test_a_word_the_archive_writes_after_al_keeps_its_first_letter() -> None:
+    rules = _archive(["الورقة", "ورقة", "الرقة"])
+    assert not matches("الرقة", "ورقة", rules) and matches("الرقة", "والرقة", rules)
+    assert matches("الرقة", "ورقة", _archive(["ورقة", "الرقة"]))  # never after ال: و may be a clitic
+
+
 def test_same_spelling_joins_long_vowels_only() -> None:
     assert matching.same_spelling("نتنياهو", "نتانياهو") and matching.same_spelling("غريزمان", "جريزمان")
     assert not matching.same_spelling("تعادل", "تعديل") and not matching.same_spelling("استقلال", "استغلال")

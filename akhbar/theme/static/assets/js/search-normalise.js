@@ -30,7 +30,7 @@
     ["ات", ""], ["ات", "ه"], ["ين", ""], ["ون", ""], ["يه", ""], ["يا", ""], ["ي", ""], ["ه", ""],
     ["اء", "ا"], ["ا", ""]];
   var MARK_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي";
-  var EMPTY_RULES = { groups: {}, phrases: [], spellings: {} };
+  var EMPTY_RULES = { groups: {}, phrases: [], spellings: {}, plurals: [] };
 
   function foldLetter(ch) {
     var code = ch.charCodeAt(0);
@@ -103,6 +103,14 @@
     return Object.prototype.hasOwnProperty.call(spellings, stem) ? spellings[stem] : stem;
   }
 
+  /** Is the form a broken plural that the archive joins to its singular (not by the table)? */
+  function isPlural(form, rules) {
+    var steps = stems(form);
+    var groups = (rules || EMPTY_RULES).groups;
+    if (steps.some(function (step) { return Object.prototype.hasOwnProperty.call(groups, step); })) return false;
+    return ((rules || EMPTY_RULES).plurals || []).indexOf(steps[steps.length - 1]) >= 0;
+  }
+
   function keyOf(name, form) {
     return name + END + exactMark(form);
   }
@@ -143,7 +151,9 @@
       }
       if (!matched) {
         var own = group(keys[i], rules);
-        terms.push({ text: found[i], group: own + END, exact: keyOf(own, keys[i]) });
+        var exact = keyOf(own, keys[i]);
+        // in a name of several words a broken plural keeps its number (مجلس الشيوخ: never شيخ)
+        terms.push({ text: found[i], group: keys.length > 1 && isPlural(keys[i], rules) ? exact : own + END, exact: exact });
         i += 1;
       }
     }
@@ -166,7 +176,7 @@
 
   var api = {
     END: END, fold: fold, words: words, key: key, stems: stems, exactMark: exactMark, group: group,
-    keyOf: keyOf, queryTerms: queryTerms, terms: terms
+    keyOf: keyOf, isPlural: isPlural, queryTerms: queryTerms, terms: terms
   };
   root.akhbarNormalise = api;
   if (typeof module === "object" && module.exports) module.exports = api;
