@@ -265,6 +265,25 @@ def test_an_unknown_word_finds_nothing_and_is_corrected(browser: Any, where: Whe
         assert traffic.problems() == []
 
 
+def test_a_name_written_joined_or_a_rare_word_that_meets_nothing_is_corrected(browser: Any, where: Where) -> None:
+    with opened(browser, where, "search/index.html") as (page, traffic):
+        found = page.evaluate("""async () => {
+          const open = async (q) => { const s = await window.archiveSearch.open(q);
+                                      return {total: s.total, unknown: s.unknown, suggestion: s.suggestion}; };
+          const joined = await open('كرةالقدم');
+          const rare = await open('الحكومة الإعارة');  // الإعارة: one article, without الحكومة
+          return {joined, rare, apart: (await open('كرة القدم')).total,
+                  followed: (await open(joined.suggestion)).total,
+                  rareFollowed: rare.suggestion && (await open(rare.suggestion)).total};
+        }""")
+        joined, rare = found["joined"], found["rare"]
+        assert joined["total"] == 0 and joined["unknown"] == ["كرهالقدم"] and joined["suggestion"].split()[0] == "كرة"
+        assert found["followed"] == found["apart"] > 0  # the archive's two words, as a reader would write them
+        assert rare["total"] == 0 and rare["unknown"] == [] and rare["suggestion"].startswith("الحكومة ")
+        assert found["rareFollowed"] > 0
+        assert traffic.problems() == []
+
+
 def test_relevance_ranks_the_phrase_then_the_readers_spelling(browser: Any, where: Where) -> None:
     articles = {a.slug: a.title + " " + search.html_text(a.body_html) for a in pipeline.load(tools.REPO_ROOT).articles}
     phrase = re.compile(r"(?:وزير[اةي]?|وزيرين|وزراء)\s+(?:ال|لل)?خارجي[ةه]")  # together, in any spelling

@@ -20,7 +20,9 @@
  *            totalFilters: the same for the query alone, as if no filter were set;
  *            unknown: the words of the query that no article has (then nothing matches: every word
  *            must); suggestion: the query with each of them spelt as the closest word the archive
- *            has, or null. A query word finds every spelling of itself (see search-normalise.js);
+ *            has (or written as two words the archive has: بلايستيشن, بلاي ستيشن), or null; when
+ *            every word is known but they never meet, the same for the words of RARE articles or
+ *            fewer (كرة القدن: القدن is a typo found in one article). A query word finds every spelling of itself (see search-normalise.js);
  *            by relevance, articles where the words stand together come first, then those with the
  *            reader's own spelling, then Pagefind's score (which ranks the headline above the body).
  *   archiveSearch.suggest(query) → Promise<[query, …]>: spelling corrections (also offered to the
@@ -534,6 +536,8 @@
   }
 
   var CANDIDATES = 5; // spellings tried for one unknown word
+  var MIN_PART = 3; // letters of each half of a word split in two
+  var RARE = 2; // a word in this many articles or fewer is suspect when a query finds nothing
 
   /**
    * The archive's closest spellings of a word no article has: those within half a letter of the
@@ -543,11 +547,23 @@
     var key = normalise.key(normalise.words(word).join(""));
     var limit = Array.from(key).length <= 4 ? 1 : 2;
     var found = [];
+    var ranks = new Map();
     known.forEach(function (entry, rank) {
+      if (!ranks.has(entry.key)) ranks.set(entry.key, rank);
       if (entry.key === key) return;
       var d = distance(key, entry.key, limit);
       if (d <= limit) found.push({ word: entry.word, distance: d, rank: rank });
     });
+    // a name written as one word that the archive writes as two (بلايستيشن: بلاي ستيشن, كرةالقدم): a
+    // space costs half a letter; both halves must be words of the archive, of MIN_PART letters or more
+    var letters = Array.from(key);
+    for (var cut = MIN_PART; cut <= letters.length - MIN_PART; cut++) {
+      var first = letters.slice(0, cut).join(""), second = normalise.key(letters.slice(cut).join(""));
+      if (ranks.has(first) && ranks.has(second)) {
+        found.push({ word: known[ranks.get(first)].word + " " + known[ranks.get(second)].word, distance: 0.5,
+          rank: Math.max(ranks.get(first), ranks.get(second)) });
+      }
+    }
     if (!found.length) return [];
     var best = Math.min.apply(null, found.map(function (f) { return f.distance; }));
     return found.filter(function (f) { return f.distance <= best + 0.5; })
@@ -613,7 +629,15 @@
               return emptySearch(plans[0].map(function (t) { return t.group; }), unknown, suggestion);
             });
           }
-          return search(list, plans, settings, caches);
+          return search(list, plans, settings, caches).then(function (result) {
+            // every word is in some article but never all together: a rare one may be misspelt
+            // (كرة القدن: القدن is in one article), so suggest as for an unknown word
+            var rare = plans[0].filter(function (_, t) { return found[t] <= RARE; }).map(function (t) { return t.text; });
+            if (result.total || !rare.length || options.suggest === false || settings.filters) return result;
+            return correct(query, rare).then(function (suggestion) {
+              return Object.assign(result, { suggestion: suggestion });
+            });
+          });
         });
       });
     });
