@@ -391,6 +391,19 @@ def broken_plurals(vocabulary: Vocabulary, minimum: int = 2) -> dict[str, str]:
     return found
 
 
+def not_duals(vocabulary: Vocabulary, rules: Rules) -> dict[str, str]:
+    """Words that end like a feminine dual (تين, تان) but whose singular in ة, or plural in ات, the
+    archive never uses, each named by itself: names (الأرجنتين, أفغانستان), not duals (الدولتين)."""
+    found = {}
+    for key in sorted(vocabulary.articles):
+        if key[-3:] in ("تين", "تان") and _ARABIC.fullmatch(key) and len(key) - 2 >= MIN_STEM:
+            singular = key[:-3] + "ه"
+            if (singular not in vocabulary.articles and key[:-3] + "ات" not in vocabulary.articles
+                    and not any(step in rules.groups for step in stems(key))):
+                found[key] = key
+    return found
+
+
 def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str, str], int] | None = None) -> Rules:
     """`rules` with what the archive shows: spellings of one long name, and compounds written split.
 
@@ -401,7 +414,11 @@ def derive_rules(rules: Rules, vocabulary: Vocabulary, pairs: Mapping[tuple[str,
     Two words side by side whose joined form is also a word of the archive (واتس آب, واتساب)
     become a phrase of that word's group when, in at least COMPOUND_SHARE of the articles using
     the rarer of the two, they stand together (`pairs`: each with the articles where it stands).
+    A word ending like a feminine dual (تين, تان) whose singular (ة) the archive never uses is a
+    name read whole (الأرجنتين, باكستان: not الأرجنة, باكسة).
     """
+    rules = Rules({**not_duals(vocabulary, rules), **rules.groups}, rules.phrases, rules.spellings, rules.whole,
+                  rules.plurals)
     counts: Counter[str] = Counter()
     longest: dict[str, int] = {}
     shortest: dict[str, int] = {}

@@ -199,6 +199,14 @@ def test_words_shaped_like_plurals_stay_apart(query: str, text: str, archive: li
     assert not matches(query, text, _archive(archive))
 
 
+def test_a_name_ending_like_a_feminine_dual_is_read_whole() -> None:
+    rules = _archive(["الأرجنتين", "الأرجنتيني", "باكستان", "الباكستانيين", "الأوروغواي", "الدولتين", "الدولة"])
+    assert matches("الأرجنتين", "الأرجنتيني", rules) and matches("الباكستانيين", "باكستان", rules)
+    assert not matches("الأرجنتين", "الأوروغواي", rules)
+    assert matches("الدولتين", "الدولة", rules)  # a dual whose singular the archive uses stays a dual
+    assert "ارجنتين" not in _archive(["الأرجنتين", "الأرجنة"]).groups  # the singular is a word: a dual
+
+
 def test_in_a_name_of_several_words_a_broken_plural_keeps_its_number() -> None:
     rules = _archive(["الشيوخ", "الشيخ", "مجلس"])
     assert matches("الشيوخ", "الشيخ", rules) and matches("مجلس الشيوخ", "مجلس الشيوخ", rules)
