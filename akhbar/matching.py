@@ -313,7 +313,7 @@ _NOT_PLURALS = frozenset({"اربعه", "خمسه", "سته", "سبعه", "ثم�
 _ELATIVE = re.compile(f"^{_C}{_C}{_C}(?:ي|اء)$")
 
 
-def _takes_sound_suffix(key: str, known: Mapping[str, int]) -> bool:
+def _takes_sound_suffix(key: str, known: Mapping[str, int], defined: Mapping[str, int]) -> bool:
     """Is the key a singular, since the archive gives it a sound plural, a feminine or a people
     adjective (معارض: معارضون; جنوب: جنوبي), or is it itself a sound plural or an adjective (هدافين, أرضية)?"""
     forms = [key + s for s in ("ين", "ون", "ات", "ان")]
@@ -325,8 +325,8 @@ def _takes_sound_suffix(key: str, known: Mapping[str, int]) -> bool:
             return True
     if known.get(key + "ي", 0) >= 2 or known.get(key + "يه", 0) >= 2:
         return True
-    if key[-2:] in ("ين", "ون", "ات", "يه") and len(key) >= 5 and key[:-2] in known:
-        return True
+    if key[-2:] in ("ين", "ون", "ات", "يه") and len(key) >= 5 and key[:-2] in defined:
+        return True  # the ending's base is a noun of the archive (أرضية: الأرض), not a rare word (أندية: آند)
     return any(form in known for form in forms)
 
 
@@ -366,7 +366,7 @@ def broken_plurals(vocabulary: Vocabulary, minimum: int = 2) -> dict[str, str]:
         elative = _ELATIVE.match(key)
         if elative and "ا" + "".join(elative.groups()) in known:
             continue
-        if _takes_sound_suffix(key, known):
+        if _takes_sound_suffix(key, known, vocabulary.defined):
             continue
         people = _PEOPLE_PLURAL.match(key)
         if people:
@@ -380,12 +380,14 @@ def broken_plurals(vocabulary: Vocabulary, minimum: int = 2) -> dict[str, str]:
                 continue
             if key.startswith("ا") and _is_verbal_noun(key, vocabulary):
                 break
-            for singular in singulars:  # the first that is a word of the archive, if a noun
-                single = match.expand(singular)
+            for singular in singulars:  # the first noun of the archive; a three-letter word that is
+                single = match.expand(singular)  # not one is a verb and ends the search (أبطال: بطل, never باطل)
                 if single != key and known.get(single, 0) >= minimum:
                     if _is_noun(single, vocabulary):
                         found[key] = single
-                    break
+                        break
+                    if len(single) == 3:
+                        break
             if key in found:
                 break
     return found
