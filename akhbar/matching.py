@@ -133,6 +133,10 @@ class Rules:
     spellings: Mapping[str, str] = field(default_factory=dict)
     whole: frozenset[str] = frozenset()  # words read whole when indexed (readings); never sent to the browser
     plurals: frozenset[str] = frozenset()  # stems that spellings joins as broken plurals (بنوك: بنك)
+    # word → (its index keys, its readings), filled by index_tokens as it goes: a word is worked out
+    # once per table, not at every occurrence (the same few thousand words make most of the text)
+    memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def group(self, form: str) -> str:
         """The group of a reading: from the table (the reading, one of its stems, or the reading
@@ -505,10 +509,10 @@ def index_tokens(chunks: Sequence[str], rules: Rules) -> list[str]:
     the table, or of a compound, also holds the phrase's key.
     """
     words = [search_words(chunk) for chunk in chunks]
-    keys: list[dict[str, None]] = [{key_of(rules.group(form), form): None
-                                    for word in chunk for form in readings(word, rules.whole)} for chunk in words]
+    keys: list[dict[str, None]] = [dict.fromkeys(key for word in chunk for key in _word_keys(word, rules)[0])
+                                   for chunk in words]
     if rules.phrases:
-        singles = [[search_key(w[0])] + readings(w[0], rules.whole) if len(w) == 1 else [] for w in words]
+        singles = [[search_key(w[0]), *_word_keys(w[0], rules)[1]] if len(w) == 1 else [] for w in words]
         longest = rules.longest_phrase()
         for start in range(len(words)):
             for length in range(min(longest, len(words) - start), 1, -1):
@@ -517,6 +521,15 @@ def index_tokens(chunks: Sequence[str], rules: Rules) -> list[str]:
                     keys[start][key_of(group, " ".join(singles[start + i][0] for i in range(length)))] = None
                     break
     return ["-".join(k) or PLACEHOLDER for k in keys]
+
+
+def _word_keys(word: str, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The index keys of every reading of a folded word, and the readings (remembered in rules.memo)."""
+    known = rules.memo.get(word)
+    if known is None:
+        forms = tuple(readings(word, rules.whole))
+        known = rules.memo[word] = (tuple(key_of(rules.group(form), form) for form in forms), forms)
+    return known
 
 
 def _phrase_at(singles: list[list[str]], start: int, length: int, rules: Rules) -> str | None:
