@@ -97,11 +97,23 @@ MIN_KEY = 3  # an article group is dropped only when at least this many letters 
 MIN_FORM = 2  # a clitic or suffix is dropped only when at least this many letters remain
 
 
+class _FoldTable(dict):  # type: ignore[type-arg]
+    """Code point → what search_fold makes of it (nothing for marks and invisible characters,
+    else its folded spelling), worked out the first time the code point is met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = "" if unicodedata.category(ch) in ("Mn", "Me", "Cf") else ch.translate(_SEARCH_FOLD).translate(_DIGITS)
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def search_fold(text: str) -> str:
     """Fold text for search: NFKC, no marks or invisible characters, one spelling per letter."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
-    return text.translate(_SEARCH_FOLD).translate(_DIGITS).lower()
+    return unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE).lower()
 
 
 def search_words(text: str) -> list[str]:
