@@ -155,7 +155,16 @@ class Rules:
         return steps[-1] in self.plurals and not any(step in self.groups for step in steps)
 
     def longest_phrase(self) -> int:
+        return self._longest
+
+    @functools.cached_property
+    def _longest(self) -> int:
         return max((len(p) for p in self.phrases), default=0)
+
+    @functools.cached_property
+    def phrase_starts(self) -> frozenset[str]:
+        """The first words of the table's phrases: a phrase can begin only at one of them."""
+        return frozenset(phrase[0] for phrase in self.phrases)
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Rules:
@@ -513,8 +522,10 @@ def index_tokens(chunks: Sequence[str], rules: Rules) -> list[str]:
                                    for chunk in words]
     if rules.phrases:
         singles = [[search_key(w[0]), *_word_keys(w[0], rules)[1]] if len(w) == 1 else [] for w in words]
-        longest = rules.longest_phrase()
+        longest, starts = rules.longest_phrase(), rules.phrase_starts
         for start in range(len(words)):
+            if starts.isdisjoint(singles[start]):
+                continue
             for length in range(min(longest, len(words) - start), 1, -1):
                 group = _phrase_at(singles, start, length, rules)
                 if group is not None:
