@@ -8,7 +8,8 @@ a damaged one is reported while loading; what was found is kept in the build cac
 
 Published addresses hold the hash of the file's bytes, so they never collide and never go stale:
 
-    media/<hash>.jpg          the file as it is (at most WIDTHS[-1] pixels wide)
+    media/<hash>.jpg          the file as it is (at most WIDTHS[-1] pixels wide), its metadata
+                              stripped losslessly (see strip_metadata: no camera, place or date)
     media/<hash>-960.jpg      resized to 960 pixels wide (EXIF orientation applied, metadata dropped)
 
 Widths are WIDTHS, never wider than the original; an original wider than the largest is not
@@ -27,6 +28,7 @@ import os
 import pickle
 import posixpath
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -392,7 +394,8 @@ class _Job:
 
     @property
     def key(self) -> str:
-        text = f"{_versions()}:{self.digest}:{self.variant.resize}x{self.variant.height}:{self.format}"
+        stripped = "" if self.variant.resize else f":{STRIPPED}"  # a file copied before stripping is not reused
+        text = f"{_versions()}:{self.digest}:{self.variant.resize}x{self.variant.height}:{self.format}{stripped}"
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -429,6 +432,109 @@ def resize(data: bytes, width: int, height: int) -> bytes:
     return out.getvalue()
 
 
+STRIPPED = "metadata-stripped-1"
+_JPEG_DROPPED = (b"Exif\0\0", b"http://ns.adobe.com/xap/1.0/\0", b"http://ns.adobe.com/xmp/extension/\0")
+_PNG_DROPPED = frozenset({b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"})
+
+
+def strip_metadata(data: bytes, kind: str) -> bytes:
+    """A JPEG or PNG published as it is, without what a camera or an editor wrote about it (EXIF with its
+    GPS position and date, XMP, IPTC, comments, PNG text chunks), the image data untouched, byte for
+    byte. An EXIF orientation is kept, alone, so the picture stays upright; the colour profile stays.
+    A file whose structure is not as expected, and GIF and WebP files, are published unchanged."""
+    if kind == "JPEG":
+        return _strip_jpeg(data)
+    if kind == "PNG":
+        return _strip_png(data)
+    return data
+
+
+def _orientation_exif(orientation: int) -> bytes:
+    """An EXIF block ("Exif\\0\\0" and a TIFF header) holding the orientation only."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[_ORIENTATION] = orientation
+    return exif.tobytes()
+
+
+def _orientation_of(block: bytes) -> int:
+    from PIL import Image
+
+    exif = Image.Exif()
+    try:
+        exif.load(block)
+        value = int(exif.get(_ORIENTATION, 1))
+    except Exception:  # noqa: BLE001 - a damaged EXIF block: the picture is shown as stored
+        return 1
+    return value if 2 <= value <= 8 else 1
+
+
+def _strip_jpeg(data: bytes) -> bytes:
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    kept: list[bytes] = []
+    i, orientation = 2, 1
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return data
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0xDA, 0xD9):  # start of scan (or end of image): the rest is image data
+            head = _with_orientation(kept, orientation)
+            return data[:2] + b"".join(head) + data[i:]
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            kept.append(data[i:i + 2])
+            i += 2
+            continue
+        end = i + 2 + int.from_bytes(data[i + 2:i + 4], "big")
+        if end <= i + 3 or end > len(data):
+            return data
+        payload = data[i + 4:end]
+        if marker == 0xE1 and payload.startswith(_JPEG_DROPPED[0]):
+            orientation = _orientation_of(payload)
+        elif not ((marker == 0xE1 and payload.startswith(_JPEG_DROPPED[1:])) or marker in (0xED, 0xFE)):
+            kept.append(data[i:end])  # APP1 XMP, APP13 IPTC and COM comments are dropped; the rest stays
+        i = end
+    return data
+
+
+def _with_orientation(segments: list[bytes], orientation: int) -> list[bytes]:
+    if orientation == 1:
+        return segments
+    block = _orientation_exif(orientation)
+    app1 = b"\xff\xe1" + (len(block) + 2).to_bytes(2, "big") + block
+    at = 1 if segments and segments[0].startswith(b"\xff\xe0") else 0  # after JFIF's APP0, which comes first
+    return [*segments[:at], app1, *segments[at:]]
+
+
+def _strip_png(data: bytes) -> bytes:
+    signature = b"\x89PNG\r\n\x1a\n"
+    if not data.startswith(signature):
+        return data
+    out, i = [signature], len(signature)
+    while i + 12 <= len(data):
+        length = int.from_bytes(data[i:i + 4], "big")
+        kind = data[i + 4:i + 8]
+        end = i + 12 + length
+        if end > len(data):
+            return data
+        if kind == b"eXIf":
+            orientation = _orientation_of(b"Exif\0\0" + data[i + 8:i + 8 + length])
+            if orientation != 1:
+                block = _orientation_exif(orientation)[6:]
+                out.append(len(block).to_bytes(4, "big") + kind + block
+                           + zlib.crc32(kind + block).to_bytes(4, "big"))
+        elif kind not in _PNG_DROPPED:
+            out.append(data[i:end])
+        i = end
+        if kind == b"IEND":
+            return b"".join(out) + data[i:]
+    return data
+
+
 class Writer:
     """Writes the site's image files: linked from the previous site, taken from the cache, or made."""
 
@@ -446,7 +552,7 @@ class Writer:
         """The file's bytes: the original's, or the resized copy (from the cache when it is there)."""
         data = (self.root / job.source).read_bytes()
         if not job.variant.resize:
-            return data
+            return strip_metadata(data, job.format)
         path = self.cached(job)
         if path is not None:
             try:

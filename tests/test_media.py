@@ -195,8 +195,10 @@ def test_orientation_is_applied_and_metadata_dropped(make_site) -> None:  # type
                 width = int(path.stem.rsplit("-", 1)[1])
                 assert image.size == (width, width * 2)  # upright
                 assert not image.getexif()  # no orientation, no camera maker
-            else:
-                assert path.read_bytes() == (root / "content/turned.jpg").read_bytes()
+            else:  # the original: its pixels as they were, its orientation kept alone
+                with Image.open(root / "content/turned.jpg") as source:
+                    assert image.tobytes() == source.tobytes()
+                assert dict(image.getexif()) == {0x0112: 6}
 
 
 def test_resized_images_come_from_the_user_cache_and_are_byte_identical(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -342,3 +344,38 @@ def test_images_show_with_their_size_from_disk_and_under_a_sub_path(make_site, b
         listing.wait_for_function("document.querySelector('.thumb img') && document.querySelector('.thumb img').complete")
         assert listing.evaluate("document.querySelector('.thumb img').naturalWidth") > 0
         listing.close()
+
+
+def test_originals_are_published_without_what_the_camera_wrote(make_site) -> None:  # type: ignore[no-untyped-def]
+    # a reporter's photo, published as it is (not wider than the width set): no place, camera or notes
+    from PIL import PngImagePlugin
+
+    picture = Image.merge("RGB", [Image.effect_noise((700, 400), 40)] * 3)
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"
+    exif.get_ifd(0x8825).update({1: "N", 2: (33.0, 30.0, 15.0), 3: "E", 4: (36.0, 17.0, 0.0)})  # GPS
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    picture.save(jpeg, "JPEG", quality=95, exif=exif.tobytes(), comment=b"SecretComment")
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "SecretText")
+    text.add_itxt("XML:com.adobe.xmp", "SecretXMP")
+    picture.save(png, "PNG", pnginfo=text, exif=exif.tobytes())
+    assert len(jpeg.getvalue()) > media.SMALL_BYTES  # published as it is, one size and resized copies
+    root = make_site({"site.yaml": SITE_YAML, "content/a.md": article("image: photo.jpg\n", "![خريطة](map.png)"),
+                      "content/photo.jpg": jpeg.getvalue(), "content/map.png": png.getvalue()})
+    build(root)
+    originals = [p for p in (root.parent / "public" / "media").iterdir() if "-" not in p.stem]
+    assert sorted(p.suffix for p in originals) == [".jpg", ".png"]
+    for path in originals:
+        data = path.read_bytes()
+        for secret in (b"SecretCam", b"SecretComment", b"SecretText", b"SecretXMP"):
+            assert secret not in data, (path.name, secret)
+        with Image.open(path) as image, Image.open(root / "content" / f"{'photo.jpg' if path.suffix == '.jpg' else 'map.png'}") as source:
+            assert not image.getexif() and not image.getexif().get_ifd(0x8825)
+            assert image.tobytes() == source.tobytes()  # the same pixels: nothing re-encoded
+
+
+def test_a_file_whose_structure_is_unexpected_is_published_unchanged() -> None:
+    for kind, data in (("JPEG", b"\xff\xd8\xff\xe1\x00"), ("JPEG", b"\xff\xd8not markers"),
+                       ("PNG", b"\x89PNG\r\n\x1a\n\x00\x00\x00\xffIHDR"), ("GIF", b"GIF89a"), ("WEBP", b"RIFF")):
+        assert media.strip_metadata(data, kind) == data
