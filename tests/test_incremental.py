@@ -17,6 +17,7 @@ import pytest
 
 from akhbar import cli, incremental
 from akhbar import site as pipeline
+from tests.tools import txt
 
 SITE_YAML = "title: أرشيف الاختبار\nbase_url: https://example.org/archive/\nsearch: false\n"
 
@@ -24,13 +25,6 @@ SITE_YAML = "title: أرشيف الاختبار\nbase_url: https://example.org/a
 def article(title: str, date: str, body: str, see_also: str = "", section: str = "سياسة", slug: str = "") -> str:
     front = f"---\ntitle: {title}\ndate: {date}\nsection: {section}\n" + (f"slug: {slug}\n" if slug else "")
     return front + "---\n" + body + "\n" + (f"\n## انظر أيضاً\n\n{see_also}\n" if see_also else "")
-
-
-def txt(title: str, date: str, body: str, see_also: list[tuple[str, str]] = ()) -> str:  # type: ignore[assignment]
-    text = f"---\ndate: {date}\nsection: اقتصاد\n---\n{title}\n\nدمشق-سانا\n\n{body}\n"
-    if see_also:
-        text += "\nانظر ايضاً\n\n" + "\n\n".join(f"{h}\n\n{t}" for h, t in see_also) + "\n"
-    return text
 
 
 FILES = {

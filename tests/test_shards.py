@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from akhbar import cli
+from tests.tools import txt
 
 SHARDS = """title: أرشيف
 base_url: https://org.example/archive/
@@ -18,13 +19,6 @@ shards:
   - {name: mid, base_url: "https://mid.example/", until: 2020-12-31}
   - {name: late, base_url: "https://org.example/archive/"}
 """
-
-
-def txt(title: str, date: str, body: str, see_also: list[tuple[str, str]] = ()) -> str:  # type: ignore[assignment]
-    text = f"---\ndate: {date}\nsection: اقتصاد\n---\n{title}\n\nدمشق-سانا\n\n{body}\n"
-    if see_also:
-        text += "\nانظر ايضاً\n\n" + "\n\n".join(f"{h}\n\n{t}" for h, t in see_also) + "\n"
-    return text
 
 
 FILES = {

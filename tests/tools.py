@@ -110,3 +110,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def txt(title: str, date: str, body: str, see_also: list[tuple[str, str]] = ()) -> str:  # type: ignore[assignment]
+    """A scraped article in the seed layout: front matter, headline, dateline, body, "see also"."""
+    text = f"---\ndate: {date}\nsection: اقتصاد\n---\n{title}\n\nدمشق-سانا\n\n{body}\n"
+    if see_also:
+        text += "\nانظر ايضاً\n\n" + "\n\n".join(f"{h}\n\n{t}" for h, t in see_also) + "\n"
+    return text
